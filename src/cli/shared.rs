@@ -1,0 +1,193 @@
+//! Argument groups that several commands share (label input, featurizer and training settings),
+//! and the loading steps behind them, so every command reads labels and models the same way.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use sha2::{Digest, Sha256};
+
+use crate::features::{FeaturizerConfig, NgramRange, Weighting};
+use crate::labels::{read_labels, LabelledData, ReadOptions};
+use crate::model::{ClassBalance, LabelFileDigest, StanceModel, TrainParams};
+
+/// Which label files to read and how.
+#[derive(Debug, Clone, Args)]
+pub struct LabelInput {
+    /// Label CSV files or folders (a folder means every .csv below it except speakers.csv and the
+    /// agreement/ folder); `-` reads standard input.
+    #[arg(long = "labels", value_name = "PATH", num_args = 1.., default_value = "labels")]
+    pub labels: Vec<PathBuf>,
+
+    /// Column holding the statement text (default: `text`, or `tweet` when there is no `text`).
+    #[arg(long, value_name = "NAME")]
+    pub text_col: Option<String>,
+
+    /// Field delimiter of the label files (one character; `\t` for tab).
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
+    pub delimiter: u8,
+
+    /// Column whose value groups statements for cross-validation.
+    #[arg(long, value_name = "COLUMN", default_value = "source")]
+    pub group_by: String,
+
+    /// Only these tasks (repeat or comma-separate); default: every label column present.
+    #[arg(long = "task", value_name = "NAME", value_delimiter = ',')]
+    pub tasks: Vec<String>,
+}
+
+/// Parses a one-byte delimiter, accepting `\t` and `tab`.
+pub fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "\\t" | "tab" => Ok(b'\t'),
+        _ if s.len() == 1 => Ok(s.as_bytes()[0]),
+        _ => Err(format!("expected a single character, found {s:?}")),
+    }
+}
+
+/// Label files read, with their digests.
+pub struct LoadedLabels {
+    /// The statements and labels of every file.
+    pub data: LabelledData,
+    /// One digest per file, in reading order.
+    pub digests: Vec<LabelFileDigest>,
+}
+
+impl LabelInput {
+    /// Reads every label file, merging them; tasks are then narrowed to `--task`.
+    pub fn load(&self) -> Result<LoadedLabels> {
+        let options = ReadOptions {
+            text_column: self.text_col.clone(),
+            delimiter: self.delimiter,
+            group_column: self.group_by.to_lowercase(),
+        };
+        let mut data = LabelledData::default();
+        let mut digests = Vec::new();
+        for file in crate::io::label_files(&self.labels)? {
+            let bytes = crate::io::read_bytes(&file)?;
+            let name = display_name(&file);
+            let part = read_labels(bytes.as_slice(), &name, &options)?;
+            digests.push(LabelFileDigest {
+                path: name,
+                sha256: sha256_hex(&bytes),
+                rows: part.examples.len(),
+            });
+            data.append(part);
+        }
+        data.select_tasks(&self.tasks)?;
+        Ok(LoadedLabels { data, digests })
+    }
+}
+
+/// How a path is named in messages and metadata: as given, `-` as "<stdin>".
+pub fn display_name(path: &Path) -> String {
+    if crate::io::is_stdio(path) {
+        "<stdin>".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How statements are turned into features.
+#[derive(Debug, Clone, Args)]
+pub struct FeaturizerArgs {
+    /// Word n-gram lengths, e.g. 1-2 (unigrams and bigrams).
+    #[arg(long, value_name = "MIN-MAX", default_value = "1-2")]
+    pub ngrams: NgramRange,
+
+    /// Also use character n-grams of these lengths within words, e.g. 2-5.
+    #[arg(long, value_name = "MIN-MAX")]
+    pub char_ngrams: Option<NgramRange>,
+
+    /// Keep only terms found in at least this many training statements.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_df: usize,
+
+    /// Keep at most this many terms (the most frequent); 0 for no limit.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub max_features: usize,
+
+    /// Feature values: binary, tf or tf-idf (IDF learned at training time and stored).
+    #[arg(long, value_name = "KIND", default_value = "tf-idf")]
+    pub weighting: Weighting,
+
+    /// Use raw term counts instead of 1 + ln(count).
+    #[arg(long)]
+    pub no_sublinear_tf: bool,
+
+    /// Do not scale feature vectors to unit length.
+    #[arg(long)]
+    pub no_l2: bool,
+}
+
+impl FeaturizerArgs {
+    /// The featurizer configuration these flags describe.
+    pub fn config(&self) -> FeaturizerConfig {
+        FeaturizerConfig {
+            word_ngrams: self.ngrams,
+            char_ngrams: self.char_ngrams,
+            min_df: self.min_df,
+            max_features: (self.max_features > 0).then_some(self.max_features),
+            weighting: self.weighting,
+            sublinear_tf: !self.no_sublinear_tf,
+            l2_normalize: !self.no_l2,
+        }
+    }
+}
+
+/// How the classifiers are fitted and cross-validated.
+#[derive(Debug, Clone, Args)]
+pub struct TrainingArgs {
+    /// Candidate L2 strengths (linfa's alpha = 1/C of scikit-learn), comma-separated; grouped
+    /// cross-validation picks the best per task.
+    #[arg(long = "alpha", value_name = "A,B,…", value_delimiter = ',', allow_negative_numbers = true, default_values_t = [0.1, 0.3, 1.0, 3.0])]
+    pub alphas: Vec<f64>,
+
+    /// Cross-validation folds (grouped by --group-by, default the source article).
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub folds: usize,
+
+    /// L-BFGS iteration limit per fit.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_iterations: u64,
+
+    /// Class imbalance: `oversample` repeats rows of smaller classes up to the largest (the same as
+    /// class weights n_max/n_class, which linfa-logistic lacks), or `none`.
+    #[arg(long, value_name = "HOW", default_value = "oversample")]
+    pub balance: ClassBalance,
+}
+
+impl TrainingArgs {
+    /// The training parameters these flags describe (not yet validated).
+    pub fn params(&self) -> TrainParams {
+        TrainParams {
+            alphas: self.alphas.clone(),
+            folds: self.folds,
+            max_iterations: self.max_iterations,
+            balance: self.balance,
+            ..TrainParams::default()
+        }
+    }
+}
+
+/// Where the model is read from.
+#[derive(Debug, Clone, Args)]
+pub struct ModelInput {
+    /// Model file written by `stance train`.
+    #[arg(long, value_name = "FILE", default_value = "models/stance.model")]
+    pub model: PathBuf,
+}
+
+impl ModelInput {
+    /// Reads and checks the model file.
+    pub fn load(&self) -> Result<StanceModel> {
+        let bytes = crate::io::read_bytes(&self.model)?;
+        crate::model::file::read_model(bytes.as_slice())
+            .with_context(|| format!("cannot load model {}", self.model.display()))
+    }
+}

@@ -1,0 +1,307 @@
+//! Stage 3 of the pipeline: statement text → a sparse feature vector.
+//!
+//! A featurizer is plain, serialisable configuration plus what it learned at fit time (vocabulary
+//! and IDF); the model file stores it, so training and prediction run the very same code path.
+//! Vectors are sparse (column, value) lists sorted by column: prediction never builds a dense row.
+
+pub mod ngrams;
+pub mod tokenize;
+pub mod vocabulary;
+pub mod weighting;
+
+use serde::{Deserialize, Serialize};
+
+pub use ngrams::NgramRange;
+pub use tokenize::{tokenize, Token};
+pub use vocabulary::{Vocabulary, VocabularyLimits};
+pub use weighting::Weighting;
+
+/// How statements are turned into features: plain data, stored in the model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeaturizerConfig {
+    /// Word n-gram lengths (default 1–2).
+    pub word_ngrams: NgramRange,
+    /// Character n-gram lengths within words, or none (default none).
+    pub char_ngrams: Option<NgramRange>,
+    /// Minimum number of training statements a term must occur in (default 2).
+    pub min_df: usize,
+    /// Keep at most this many terms, the most frequent (default 20,000).
+    pub max_features: Option<usize>,
+    /// Binary, tf or tf-idf (default tf-idf).
+    pub weighting: Weighting,
+    /// Use 1 + ln(count) instead of the raw count (default true).
+    pub sublinear_tf: bool,
+    /// Scale every vector to unit length (default true).
+    pub l2_normalize: bool,
+}
+
+impl Default for FeaturizerConfig {
+    fn default() -> Self {
+        FeaturizerConfig {
+            word_ngrams: NgramRange::new(1, 2),
+            char_ngrams: None,
+            min_df: 2,
+            max_features: Some(20_000),
+            weighting: Weighting::TfIdf,
+            sublinear_tf: true,
+            l2_normalize: true,
+        }
+    }
+}
+
+impl FeaturizerConfig {
+    /// The terms (word and character n-grams) of a text, in text order, repeats included.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        let tokens = tokenize(text);
+        let mut terms = Vec::new();
+        ngrams::word_ngrams(&tokens, self.word_ngrams, &mut terms);
+        if let Some(range) = self.char_ngrams {
+            ngrams::char_ngrams(&tokens, range, &mut terms);
+        }
+        terms
+    }
+}
+
+/// A sparse feature vector: columns in increasing order with their values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseVector {
+    /// Column indices, strictly increasing.
+    pub columns: Vec<u32>,
+    /// The value of each column in `columns`.
+    pub values: Vec<f64>,
+}
+
+impl SparseVector {
+    /// Number of non-zero entries.
+    pub fn nnz(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// (column, value) pairs in column order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.columns
+            .iter()
+            .zip(&self.values)
+            .map(|(&c, &v)| (c as usize, v))
+    }
+}
+
+/// A featurizer fitted on training texts: its configuration, vocabulary and IDF.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredFeaturizer", into = "StoredFeaturizer")]
+pub struct Featurizer {
+    config: FeaturizerConfig,
+    vocabulary: Vocabulary,
+    idf: Vec<f64>,
+    training_documents: usize,
+}
+
+/// The on-disk form of a featurizer: the vocabulary as a term list, the index rebuilt on load.
+#[derive(Serialize, Deserialize)]
+struct StoredFeaturizer {
+    config: FeaturizerConfig,
+    training_documents: usize,
+    terms: Vec<String>,
+    document_frequencies: Vec<u32>,
+    idf: Vec<f64>,
+}
+
+impl From<StoredFeaturizer> for Featurizer {
+    fn from(s: StoredFeaturizer) -> Self {
+        Featurizer {
+            config: s.config,
+            vocabulary: Vocabulary::from_parts(s.terms, s.document_frequencies),
+            idf: s.idf,
+            training_documents: s.training_documents,
+        }
+    }
+}
+
+impl From<Featurizer> for StoredFeaturizer {
+    fn from(f: Featurizer) -> Self {
+        StoredFeaturizer {
+            config: f.config,
+            training_documents: f.training_documents,
+            terms: f.vocabulary.terms().to_vec(),
+            document_frequencies: f.vocabulary.document_frequencies().to_vec(),
+            idf: f.idf,
+        }
+    }
+}
+
+impl Featurizer {
+    /// Learns the vocabulary and IDF from the training texts.
+    pub fn fit<S: AsRef<str>>(config: FeaturizerConfig, texts: &[S]) -> Self {
+        let documents: Vec<Vec<String>> = texts.iter().map(|t| config.terms(t.as_ref())).collect();
+        let limits = VocabularyLimits {
+            min_df: config.min_df,
+            max_features: config.max_features,
+        };
+        let vocabulary = Vocabulary::fit(documents.iter().map(Vec::as_slice), limits);
+        let idf = vocabulary
+            .document_frequencies()
+            .iter()
+            .map(|&df| weighting::smooth_idf(texts.len(), df))
+            .collect();
+        Featurizer {
+            config,
+            vocabulary,
+            idf,
+            training_documents: texts.len(),
+        }
+    }
+
+    /// Checks that a featurizer read from a file is consistent with itself.
+    pub fn validate(&self) -> Result<(), String> {
+        let n = self.vocabulary.len();
+        if self.idf.len() != n || self.vocabulary.document_frequencies().len() != n {
+            return Err(format!(
+                "vocabulary has {n} terms but {} IDF values and {} document frequencies",
+                self.idf.len(),
+                self.vocabulary.document_frequencies().len()
+            ));
+        }
+        if self.idf.iter().any(|v| !v.is_finite()) {
+            return Err("IDF values must be finite".into());
+        }
+        Ok(())
+    }
+
+    /// The configuration this featurizer was fitted with.
+    pub fn config(&self) -> &FeaturizerConfig {
+        &self.config
+    }
+
+    /// The learned vocabulary.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// Number of feature columns.
+    pub fn n_features(&self) -> usize {
+        self.vocabulary.len()
+    }
+
+    /// The term behind a column.
+    pub fn term(&self, column: usize) -> &str {
+        &self.vocabulary.terms()[column]
+    }
+
+    /// The feature vector of one statement; terms outside the vocabulary are dropped.
+    pub fn transform(&self, text: &str) -> SparseVector {
+        let mut columns: Vec<u32> = self
+            .config
+            .terms(text)
+            .iter()
+            .filter_map(|t| self.vocabulary.column(t))
+            .collect();
+        columns.sort_unstable();
+        let mut vector = SparseVector::default();
+        let mut i = 0;
+        while i < columns.len() {
+            let column = columns[i];
+            let run = columns[i..].iter().take_while(|&&c| c == column).count();
+            let mut value =
+                weighting::term_weight(run as u32, self.config.weighting, self.config.sublinear_tf);
+            if self.config.weighting == Weighting::TfIdf {
+                value *= self.idf[column as usize];
+            }
+            vector.columns.push(column);
+            vector.values.push(value);
+            i += run;
+        }
+        if self.config.l2_normalize {
+            weighting::l2_normalize(&mut vector.values);
+        }
+        vector
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> FeaturizerConfig {
+        FeaturizerConfig {
+            min_df: 1,
+            ..FeaturizerConfig::default()
+        }
+    }
+
+    #[test]
+    fn fit_and_transform_agree_with_a_hand_computation() {
+        let texts = ["Assad must go", "Assad must stay", "strike now"];
+        let f = Featurizer::fit(config(), &texts);
+        assert_eq!(
+            f.vocabulary().terms(),
+            [
+                "assad",
+                "assad must",
+                "go",
+                "must",
+                "must go",
+                "must stay",
+                "now",
+                "stay",
+                "strike",
+                "strike now"
+            ]
+        );
+        let v = f.transform("assad ASSAD go");
+        // assad: tf 2 → 1 + ln 2, idf ln(4/3) + 1; go: tf 1, idf ln(4/2) + 1; then L2.
+        let a = (1.0 + 2f64.ln()) * ((4.0f64 / 3.0).ln() + 1.0);
+        let g = (4.0f64 / 2.0).ln() + 1.0;
+        let norm = (a * a + g * g).sqrt();
+        assert_eq!(v.columns, [0, 2]);
+        assert!((v.values[0] - a / norm).abs() < 1e-12);
+        assert!((v.values[1] - g / norm).abs() < 1e-12);
+    }
+
+    #[test]
+    fn accents_and_curly_apostrophes_map_to_the_same_columns() {
+        let f = Featurizer::fit(config(), &["François Hollande's war"]);
+        assert_eq!(
+            f.transform("Francois Hollande’s war"),
+            f.transform("François Hollande's war")
+        );
+    }
+
+    #[test]
+    fn unknown_words_give_an_empty_vector() {
+        let f = Featurizer::fit(config(), &["Assad must go"]);
+        assert_eq!(f.transform("completely unrelated").nnz(), 0);
+        assert_eq!(f.transform("").nnz(), 0);
+    }
+
+    #[test]
+    fn binary_weighting_without_normalisation_gives_ones() {
+        let c = FeaturizerConfig {
+            weighting: Weighting::Binary,
+            l2_normalize: false,
+            ..config()
+        };
+        let f = Featurizer::fit(c, &["war war war"]);
+        let v = f.transform("war war");
+        assert_eq!(v.values, [1.0, 1.0]); // "war" and "war war"
+    }
+
+    #[test]
+    fn char_ngrams_add_columns() {
+        let c = FeaturizerConfig {
+            char_ngrams: Some(NgramRange::new(3, 3)),
+            ..config()
+        };
+        let f = Featurizer::fit(c, &["war"]);
+        assert!(f.vocabulary().terms().contains(&"#war".to_string()));
+        assert_eq!(f.transform("war").nnz(), f.n_features());
+    }
+
+    #[test]
+    fn serde_round_trip_keeps_the_featurizer() {
+        let f = Featurizer::fit(config(), &["Assad must go", "no place in Syria's future"]);
+        let json = serde_json::to_string(&f).unwrap();
+        let back: Featurizer = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, f);
+        assert_eq!(back.transform("Assad must go"), f.transform("Assad must go"));
+    }
+}

@@ -1,0 +1,242 @@
+//! The one place that opens inputs and writes outputs.
+//!
+//! `-` means standard input or output. Every error names the path and says what was expected.
+//! Files are written atomically: into a temporary file beside the target, renamed over it only once
+//! complete, so an interrupted run never leaves half a model or half a report behind.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// File name of the speaker alias table inside a labels folder; it is not a label file.
+pub const SPEAKERS_FILE: &str = "speakers.csv";
+
+/// Folder inside a labels folder that holds the second, blind labelling pass; not training data.
+pub const AGREEMENT_DIR: &str = "agreement";
+
+/// True when `path` is `-`, meaning standard input or output.
+pub fn is_stdio(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Reads a whole file (or standard input for `-`).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if is_stdio(path) {
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        return Ok(bytes);
+    }
+    check_is_file(path)?;
+    fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(bytes)
+}
+
+/// Opens a file (or standard input for `-`) for streaming.
+pub fn open_reader(path: &Path) -> Result<Box<dyn Read + Send>> {
+    if is_stdio(path) {
+        return Ok(Box::new(io::stdin()));
+    }
+    check_is_file(path)?;
+    let file = fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(Box::new(file))
+}
+
+fn check_is_file(path: &Path) -> Result<()> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => bail!("{} is a directory (expected a file)", path.display()),
+        Ok(_) => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot open {}", path.display())),
+    }
+}
+
+/// Every file under `path` (itself when it is a file) whose name ends with one of `extensions`,
+/// sorted by path, recursing into folders; `skip` says which files and folders to leave out.
+pub fn expand_paths(path: &Path, extensions: &[&str], skip: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
+    if is_stdio(path) {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let meta = fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let mut entries: Vec<PathBuf> = fs::read_dir(path)
+        .with_context(|| format!("cannot list folder {}", path.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("cannot list folder {}", path.display()))?;
+    entries.sort();
+    for entry in entries {
+        let hidden = entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden || skip(&entry) {
+            continue;
+        }
+        if entry.is_dir() {
+            found.extend(expand_paths(&entry, extensions, skip)?);
+        } else if entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| extensions.iter().any(|ext| n.ends_with(ext)))
+        {
+            found.push(entry);
+        }
+    }
+    Ok(found)
+}
+
+/// The label files named by `paths`: files as given, folders expanded to their `.csv` files
+/// except the speaker table and the second-pass folder.
+pub fn label_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let skip = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        (p.is_file() && name == SPEAKERS_FILE) || (p.is_dir() && name == AGREEMENT_DIR)
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        let expanded = expand_paths(path, &[".csv"], &skip)?;
+        if expanded.is_empty() {
+            bail!("{} holds no .csv label file", path.display());
+        }
+        files.extend(expanded);
+    }
+    Ok(files)
+}
+
+/// Writes a file atomically (or to standard output for `-`): `write` fills a buffer that replaces
+/// the target only when it succeeded entirely.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    if is_stdio(path) {
+        let stdout = io::stdout();
+        let mut lock = io::BufWriter::new(stdout.lock());
+        write(&mut lock)?;
+        lock.flush().context("cannot write to standard output")?;
+        return Ok(());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    if path.is_dir() {
+        bail!(
+            "cannot write {}: it is a directory (expected a file path)",
+            path.display()
+        );
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".stance-")
+        .tempfile_in(&dir)
+        .with_context(|| {
+            format!(
+                "cannot write {}: cannot create a file in {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
+    {
+        let mut buffered = io::BufWriter::new(temp.as_file_mut());
+        write(&mut buffered)?;
+        buffered
+            .flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// True when an error chain was caused by a closed pipe on standard output (`stance … | head`),
+/// which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || cause.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe),
+            )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_leaves_no_file_when_the_writer_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.model");
+        let result = write_atomic(&target, |w| {
+            w.write_all(b"half")?;
+            bail!("interrupted")
+        });
+        assert!(result.is_err());
+        assert!(!target.exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temporary file left behind"
+        );
+        write_atomic(&target, |w| Ok(w.write_all(b"whole")?)).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"whole");
+    }
+
+    #[test]
+    fn writing_into_a_missing_folder_names_it() {
+        let err = write_atomic(Path::new("/no/such/folder/x.model"), |_| Ok(())).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot write /no/such/folder/x.model: folder /no/such/folder does not exist"
+        );
+    }
+
+    #[test]
+    fn label_folders_skip_the_speaker_table_and_second_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("corpus")).unwrap();
+        fs::create_dir_all(root.join(AGREEMENT_DIR)).unwrap();
+        for f in [
+            "statements.csv",
+            "speakers.csv",
+            "corpus/b.csv",
+            "corpus/a.csv",
+            "agreement/x.csv",
+            "notes.md",
+        ] {
+            fs::write(root.join(f), "").unwrap();
+        }
+        let files = label_files(&[root.to_path_buf()]).unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["corpus/a.csv", "corpus/b.csv", "statements.csv"]);
+    }
+
+    #[test]
+    fn a_directory_is_not_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_bytes(dir.path()).unwrap_err().to_string();
+        assert!(err.ends_with("is a directory (expected a file)"), "{err}");
+    }
+}

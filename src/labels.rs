@@ -1,0 +1,571 @@
+//! The labelled-statement CSV schema, read into examples and per-task labels.
+//!
+//! Two shapes are read, told apart by the header: the *wide* format of `labels/` (one row per
+//! statement, one column per task: `assad`, `military_action`, `sentiment`, …) and the *long*
+//! format of public stance datasets (`text,target,stance`: one row per statement and target, each
+//! target becoming a task). Every error names the file, the line and what was expected.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+use thiserror::Error;
+
+/// Label values a known task accepts; any other task takes whatever values its column holds.
+pub const KNOWN_TASKS: &[(&str, &[&str])] = &[
+    ("assad", &["favor", "against", "none"]),
+    ("military_action", &["favor", "against", "none"]),
+    ("sentiment", &["positive", "negative", "neutral"]),
+];
+
+/// Stance values of the long format, whatever the target.
+pub const STANCE_VALUES: &[&str] = &["favor", "against", "none"];
+
+/// Columns of the wide format that describe a statement rather than label it.
+pub const DESCRIPTIVE_COLUMNS: &[&str] = &[
+    "id",
+    "source",
+    "date",
+    "speaker",
+    "kind",
+    "note",
+    "url",
+    "title",
+    "start",
+    "end",
+    "cue",
+    "speaker_mention",
+    "fold",
+    "error",
+];
+
+/// Longest statement text accepted, in bytes: a longer one is a column or quoting mistake.
+pub const MAX_TEXT_BYTES: usize = 10_000;
+
+/// Why a label file could not be read.
+#[derive(Debug, Error)]
+pub enum LabelError {
+    /// The CSV itself is malformed (unclosed quote, ragged row, invalid UTF-8).
+    #[error("{file}: {message}")]
+    Csv {
+        /// The file being read.
+        file: String,
+        /// The csv crate's description, with its line.
+        message: String,
+    },
+    /// The file has no header or no rows.
+    #[error("{file}: no labelled rows (expected a header and at least one row)")]
+    Empty {
+        /// The file being read.
+        file: String,
+    },
+    /// A required column is not in the header.
+    #[error("{file}: line 1: missing column `{column}` (found: {found})")]
+    MissingColumn {
+        /// The file being read.
+        file: String,
+        /// The column that was expected.
+        column: String,
+        /// The header's columns, comma-separated.
+        found: String,
+    },
+    /// The header names a column twice.
+    #[error("{file}: line 1: column `{column}` appears twice in the header")]
+    DuplicateColumn {
+        /// The file being read.
+        file: String,
+        /// The repeated column.
+        column: String,
+    },
+    /// No label column besides the text and descriptive columns.
+    #[error("{file}: line 1: no label column (expected one of assad, military_action, sentiment, or target+stance; found: {found})")]
+    NoTaskColumn {
+        /// The file being read.
+        file: String,
+        /// The header's columns, comma-separated.
+        found: String,
+    },
+    /// A label value outside the task's allowed values.
+    #[error("{file}: line {line}, column `{column}`: unknown label {value:?} (allowed: {allowed})")]
+    UnknownLabel {
+        /// The file being read.
+        file: String,
+        /// 1-based line of the row.
+        line: u64,
+        /// The column holding the value.
+        column: String,
+        /// The value found.
+        value: String,
+        /// The allowed values, comma-separated.
+        allowed: String,
+    },
+    /// The text column is empty or too long on a row.
+    #[error("{file}: line {line}, column `{column}`: {problem}")]
+    BadText {
+        /// The file being read.
+        file: String,
+        /// 1-based line of the row.
+        line: u64,
+        /// The text column.
+        column: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A task was requested with `--task` but no file has it.
+    #[error("task `{task}` is not in the label files (found: {found})")]
+    UnknownTask {
+        /// The requested task.
+        task: String,
+        /// The tasks found, comma-separated.
+        found: String,
+    },
+}
+
+/// Where a row came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowOrigin {
+    /// File name as given.
+    pub file: String,
+    /// 1-based line number of the row (the header is line 1).
+    pub line: u64,
+}
+
+/// One labelled statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The statement text.
+    pub text: String,
+    /// The cross-validation group (the `source` column, or the example's own row when absent).
+    pub group: String,
+    /// The `speaker` column, when present.
+    pub speaker: Option<String>,
+    /// The `id` column, when present.
+    pub id: Option<String>,
+    /// Where the row came from.
+    pub origin: RowOrigin,
+    /// Every column of the row by header name, for checks that need more than the text.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The labels of one task: which examples carry it, and with which class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskLabels {
+    /// Task name (a wide-format column or a long-format target).
+    pub name: String,
+    /// (example index, label) pairs in file order.
+    pub rows: Vec<(usize, String)>,
+}
+
+impl TaskLabels {
+    /// Distinct labels, sorted.
+    pub fn classes(&self) -> Vec<String> {
+        let set: BTreeSet<&String> = self.rows.iter().map(|(_, l)| l).collect();
+        set.into_iter().cloned().collect()
+    }
+
+    /// Rows per label, sorted by label.
+    pub fn class_counts(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for (_, label) in &self.rows {
+            *counts.entry(label.clone()).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// Statements and their labels, from one or more files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelledData {
+    /// The statements, in file order.
+    pub examples: Vec<Example>,
+    /// One entry per task, sorted by name.
+    pub tasks: Vec<TaskLabels>,
+}
+
+impl LabelledData {
+    /// The task called `name`.
+    pub fn task(&self, name: &str) -> Option<&TaskLabels> {
+        self.tasks.iter().find(|t| t.name == name)
+    }
+
+    /// Adds the rows of `other` after this data's rows, merging tasks of the same name.
+    pub fn append(&mut self, other: LabelledData) {
+        let offset = self.examples.len();
+        self.examples.extend(other.examples);
+        for task in other.tasks {
+            let rows = task.rows.into_iter().map(|(i, l)| (i + offset, l));
+            match self.tasks.iter_mut().find(|t| t.name == task.name) {
+                Some(existing) => existing.rows.extend(rows),
+                None => self.tasks.push(TaskLabels {
+                    name: task.name,
+                    rows: rows.collect(),
+                }),
+            }
+        }
+        self.tasks.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// Keeps only the named tasks; an unknown name is an error.
+    pub fn select_tasks(&mut self, names: &[String]) -> Result<(), LabelError> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        for name in names {
+            if self.task(name).is_none() {
+                return Err(LabelError::UnknownTask {
+                    task: name.clone(),
+                    found: self
+                        .tasks
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        }
+        self.tasks.retain(|t| names.contains(&t.name));
+        Ok(())
+    }
+}
+
+/// How to read a label file.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// The column holding the statement (default `text`; `tweet` is also recognised).
+    pub text_column: Option<String>,
+    /// Field delimiter (default `,`).
+    pub delimiter: u8,
+    /// The column that groups rows for cross-validation (default `source`).
+    pub group_column: String,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            text_column: None,
+            delimiter: b',',
+            group_column: "source".into(),
+        }
+    }
+}
+
+/// The two label-file shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelFormat {
+    /// One row per statement, one column per task.
+    Wide,
+    /// One row per statement and target: `text,target,stance`.
+    Long,
+}
+
+/// Normalises a label value: trimmed, lower case.
+pub fn normalize_label(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+/// The allowed values of a known task.
+pub fn allowed_values(task: &str) -> Option<&'static [&'static str]> {
+    KNOWN_TASKS.iter().find(|(n, _)| *n == task).map(|(_, v)| *v)
+}
+
+fn csv_error(file: &str, err: csv::Error) -> LabelError {
+    let message = match err.position() {
+        Some(pos) => format!("line {}: {}", pos.line(), describe_csv_error(&err)),
+        None => describe_csv_error(&err),
+    };
+    LabelError::Csv {
+        file: file.to_string(),
+        message,
+    }
+}
+
+/// A csv error described without the crate's own position prefix.
+pub fn describe_csv_error(err: &csv::Error) -> String {
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "expected {expected_len} fields like the header, found {len} (a ragged row or an unclosed quote)"
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("invalid UTF-8 in field {} (expected UTF-8 text)", err.field() + 1)
+        }
+        csv::ErrorKind::Io(e) => format!("read error: {e}"),
+        _ => err.to_string(),
+    }
+}
+
+/// Reads one label file. `file` names it in messages.
+pub fn read_labels<R: Read>(
+    reader: R,
+    file: &str,
+    options: &ReadOptions,
+) -> Result<LabelledData, LabelError> {
+    let mut csv_reader = csv::ReaderBuilder::new()
+        .delimiter(options.delimiter)
+        .flexible(false)
+        .from_reader(reader);
+    let header: Vec<String> = csv_reader
+        .headers()
+        .map_err(|e| csv_error(file, e))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(LabelError::Empty { file: file.into() });
+    }
+    let found = header.join(", ");
+    let mut seen = BTreeSet::new();
+    for column in &header {
+        if !seen.insert(column.as_str()) {
+            return Err(LabelError::DuplicateColumn {
+                file: file.into(),
+                column: column.clone(),
+            });
+        }
+    }
+    let position = |name: &str| header.iter().position(|h| h == name);
+    let text_name = match &options.text_column {
+        Some(name) => name.to_lowercase(),
+        None if position("text").is_none() && position("tweet").is_some() => "tweet".into(),
+        None => "text".into(),
+    };
+    let text_at = position(&text_name).ok_or_else(|| LabelError::MissingColumn {
+        file: file.into(),
+        column: text_name.clone(),
+        found: found.clone(),
+    })?;
+    let format = if position("target").is_some() && position("stance").is_some() {
+        LabelFormat::Long
+    } else {
+        LabelFormat::Wide
+    };
+    let task_columns: Vec<(usize, String)> = match format {
+        LabelFormat::Long => vec![],
+        LabelFormat::Wide => header
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| *i != text_at && !h.is_empty() && !DESCRIPTIVE_COLUMNS.contains(&h.as_str()))
+            .filter(|(_, h)| **h != options.group_column)
+            .map(|(i, h)| (i, h.clone()))
+            .collect(),
+    };
+    if format == LabelFormat::Wide && task_columns.is_empty() {
+        return Err(LabelError::NoTaskColumn {
+            file: file.into(),
+            found,
+        });
+    }
+    let group_at = position(&options.group_column);
+    let mut data = LabelledData::default();
+    let mut task_rows: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+    for (_, name) in &task_columns {
+        task_rows.insert(name.clone(), Vec::new());
+    }
+    for record in csv_reader.records() {
+        let record = record.map_err(|e| csv_error(file, e))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let text = record.get(text_at).unwrap_or("").trim().to_string();
+        let bad_text = |problem: String| LabelError::BadText {
+            file: file.into(),
+            line,
+            column: text_name.clone(),
+            problem,
+        };
+        if text.is_empty() {
+            return Err(bad_text(
+                "empty statement text (expected the statement's words)".into(),
+            ));
+        }
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(bad_text(format!(
+                "statement text of {} bytes (expected at most {MAX_TEXT_BYTES}: is a quote unclosed?)",
+                text.len()
+            )));
+        }
+        let fields: BTreeMap<String, String> = header
+            .iter()
+            .cloned()
+            .zip(record.iter().map(str::to_string))
+            .collect();
+        let index = data.examples.len();
+        let group = group_at
+            .and_then(|i| record.get(i))
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map_or_else(|| format!("{file}:{line}"), str::to_string);
+        let unknown = |column: &str, value: &str, allowed: &[&str]| LabelError::UnknownLabel {
+            file: file.into(),
+            line,
+            column: column.into(),
+            value: value.into(),
+            allowed: allowed.join(", "),
+        };
+        match format {
+            LabelFormat::Wide => {
+                for (at, name) in &task_columns {
+                    let raw = record.get(*at).unwrap_or("");
+                    let value = normalize_label(raw);
+                    if value.is_empty() {
+                        continue;
+                    }
+                    if let Some(allowed) = allowed_values(name) {
+                        if !allowed.contains(&value.as_str()) {
+                            return Err(unknown(name, raw, allowed));
+                        }
+                    }
+                    task_rows
+                        .get_mut(name)
+                        .expect("task column registered")
+                        .push((index, value));
+                }
+            }
+            LabelFormat::Long => {
+                let target = fields.get("target").map(|t| t.trim()).unwrap_or("");
+                let raw = fields.get("stance").map(String::as_str).unwrap_or("");
+                let value = normalize_label(raw);
+                if target.is_empty() {
+                    return Err(LabelError::BadText {
+                        file: file.into(),
+                        line,
+                        column: "target".into(),
+                        problem: "empty target (expected the target the stance is about)".into(),
+                    });
+                }
+                if !STANCE_VALUES.contains(&value.as_str()) {
+                    return Err(unknown("stance", raw, STANCE_VALUES));
+                }
+                task_rows
+                    .entry(target.to_string())
+                    .or_default()
+                    .push((index, value));
+            }
+        }
+        data.examples.push(Example {
+            text,
+            group,
+            speaker: fields
+                .get("speaker")
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            id: fields
+                .get("id")
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            origin: RowOrigin {
+                file: file.into(),
+                line,
+            },
+            fields,
+        });
+    }
+    if data.examples.is_empty() {
+        return Err(LabelError::Empty { file: file.into() });
+    }
+    data.tasks = task_rows
+        .into_iter()
+        .map(|(name, rows)| TaskLabels { name, rows })
+        .collect();
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(csv: &str) -> Result<LabelledData, LabelError> {
+        read_labels(csv.as_bytes(), "t.csv", &ReadOptions::default())
+    }
+
+    #[test]
+    fn reads_the_wide_format() {
+        let data = read(
+            "id,source,speaker,kind,text,assad,military_action,sentiment,note\n\
+             s1,a.txt,Francois Hollande,direct,Assad must go,AGAINST,none,negative,\n\
+             s2,b.txt,Vladimir Putin,direct,We are ready,none,,positive,\n",
+        )
+        .unwrap();
+        assert_eq!(data.examples.len(), 2);
+        assert_eq!(data.examples[1].group, "b.txt");
+        assert_eq!(data.examples[1].origin.line, 3);
+        let names: Vec<&str> = data.tasks.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["assad", "military_action", "sentiment"]);
+        assert_eq!(
+            data.task("assad").unwrap().rows,
+            [(0, "against".into()), (1, "none".into())]
+        );
+        // An empty label means "not labelled for this task", not a class.
+        assert_eq!(data.task("military_action").unwrap().rows.len(), 1);
+    }
+
+    #[test]
+    fn reads_the_long_format_with_targets_as_tasks() {
+        let data = read(
+            "Target,Tweet,Stance\nAtheism,God is good,AGAINST\nClimate,Act now,FAVOR\nAtheism,meh,NONE\n",
+        )
+        .unwrap();
+        assert_eq!(data.examples.len(), 3);
+        assert!(data.task("atheism").is_none());
+        assert_eq!(
+            data.task("Atheism").unwrap().rows,
+            [(0, "against".into()), (2, "none".into())]
+        );
+    }
+
+    #[test]
+    fn unknown_label_names_file_line_column_and_allowed_values() {
+        let err = read("text,assad\nfine,favour\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "t.csv: line 2, column `assad`: unknown label \"favour\" (allowed: favor, against, none)"
+        );
+    }
+
+    #[test]
+    fn missing_text_column_lists_the_header() {
+        let err = read("statement,assad\nx,favor\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "t.csv: line 1: missing column `text` (found: statement, assad)"
+        );
+    }
+
+    #[test]
+    fn duplicate_columns_empty_files_and_empty_text_are_errors() {
+        assert!(matches!(
+            read("text,assad,assad\n"),
+            Err(LabelError::DuplicateColumn { .. })
+        ));
+        assert!(matches!(read(""), Err(LabelError::Empty { .. })));
+        assert!(matches!(read("text,assad\n"), Err(LabelError::Empty { .. })));
+        assert!(matches!(
+            read("text,assad\n  ,favor\n"),
+            Err(LabelError::BadText { line: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn ragged_rows_report_their_line() {
+        let err = read("text,assad\na,favor\nb,favor,extra\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("t.csv: line 3: expected 2 fields"), "{err}");
+    }
+
+    #[test]
+    fn a_bom_does_not_hide_the_first_column() {
+        let data = read("\u{feff}text,assad\nAssad must go,against\n").unwrap();
+        assert_eq!(data.examples.len(), 1);
+    }
+
+    #[test]
+    fn append_merges_tasks_and_offsets_indices() {
+        let mut a = read("text,assad\nx,favor\n").unwrap();
+        let b = read("text,assad,sentiment\ny,against,negative\n").unwrap();
+        a.append(b);
+        assert_eq!(
+            a.task("assad").unwrap().rows,
+            [(0, "favor".into()), (1, "against".into())]
+        );
+        assert_eq!(a.task("sentiment").unwrap().rows, [(1, "negative".into())]);
+    }
+}

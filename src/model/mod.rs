@@ -1,0 +1,425 @@
+//! Stage 4 of the pipeline: one multinomial logistic model per task, trained with linfa-logistic,
+//! cross-validated by source, stored with its featurizer, and scored sparsely.
+//!
+//! linfa fits; prediction does not call linfa. The fitted weights are copied into `TaskModel`, and
+//! a statement is scored by summing the weights of its few feature columns (a sparse dot product
+//! per class), which gives linfa's probabilities without building its dense matrix.
+
+pub mod cv;
+pub mod file;
+pub mod fit;
+pub mod params;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::features::{Featurizer, FeaturizerConfig, SparseVector};
+use crate::labels::LabelledData;
+use crate::metrics::ClassMetrics;
+pub use cv::{argmax, CvOutcome, TaskCv};
+pub use fit::LinearWeights;
+pub use params::{ClassBalance, ParamError, TrainParams, ValidTrainParams};
+
+/// Why training could not produce a model.
+#[derive(Debug, Error)]
+pub enum TrainError {
+    /// A task whose rows all carry one label cannot be learned.
+    #[error("task `{task}` has a single class ({class:?}, {rows} rows): a classifier needs at least two (label more rows, or leave the task out with --task)")]
+    SingleClass {
+        /// The task.
+        task: String,
+        /// Its only class.
+        class: String,
+        /// Its rows.
+        rows: usize,
+    },
+    /// Grouped cross-validation needs at least two groups.
+    #[error("cross-validation needs statements from at least 2 sources, found {groups}")]
+    TooFewGroups {
+        /// Distinct groups found.
+        groups: usize,
+    },
+    /// The vocabulary came out empty.
+    #[error("no feature survived the vocabulary limits (min-df {min_df}): lower --min-df or add statements")]
+    NoFeatures {
+        /// The min_df in force.
+        min_df: usize,
+    },
+    /// No task to train.
+    #[error("no task to train (the label files have no label column)")]
+    NoTask,
+    /// linfa-logistic refused the data.
+    #[error("task `{task}`: the solver failed: {message}")]
+    Solver {
+        /// The task.
+        task: String,
+        /// linfa's message.
+        message: String,
+    },
+}
+
+/// Cross-validation figures kept in the model file for one task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvSummary {
+    /// Folds used (grouped by source).
+    pub folds: usize,
+    /// Mean per-fold macro-F1 at the chosen L2 strength.
+    pub macro_f1: f64,
+    /// Standard deviation of the per-fold macro-F1.
+    pub macro_f1_spread: f64,
+    /// Accuracy over all held-out predictions.
+    pub accuracy: f64,
+    /// Per-class precision, recall, F1 over all held-out predictions.
+    pub per_class: Vec<ClassMetrics>,
+    /// Macro-F1 of always predicting the most frequent class.
+    pub baseline_macro_f1: f64,
+    /// Mean macro-F1 for every L2 strength tried, as (alpha, macro-F1).
+    pub alpha_scores: Vec<(f64, f64)>,
+}
+
+/// How one task's model was trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskTraining {
+    /// Training rows per class (before oversampling).
+    pub rows_per_class: BTreeMap<String, usize>,
+    /// The L2 strength used.
+    pub alpha: f64,
+    /// Gradient norm at the solution; above the tolerance the solver stopped at its iteration limit.
+    pub gradient_norm: f64,
+    /// Whether the gradient norm reached the tolerance.
+    pub converged: bool,
+    /// Cross-validation figures.
+    pub cv: CvSummary,
+}
+
+/// The fitted classifier of one task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskModel {
+    /// Task name (`assad`, `military_action`, `sentiment`, or a long-format target).
+    pub name: String,
+    /// Class labels, sorted; weights and probabilities follow this order.
+    pub classes: Vec<String>,
+    /// `weights[class][feature]`.
+    pub weights: Vec<Vec<f64>>,
+    /// One intercept per class.
+    pub intercepts: Vec<f64>,
+    /// Training record.
+    pub training: TaskTraining,
+}
+
+/// Digest of one label file a model was trained on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelFileDigest {
+    /// The path as given to `stance train`.
+    pub path: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Rows read from it.
+    pub rows: usize,
+}
+
+/// What a model file records about how it was made (no clock time: the same inputs give the same
+/// bytes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMetadata {
+    /// Version of `stance` that wrote the model.
+    pub stance_version: String,
+    /// The label files, in the order read.
+    pub label_files: Vec<LabelFileDigest>,
+    /// The training settings.
+    pub params: TrainParams,
+    /// Statements used.
+    pub statements: usize,
+}
+
+/// A trained model: featurizer, one classifier per task, and its training record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StanceModel {
+    /// Turns text into feature vectors.
+    pub featurizer: Featurizer,
+    /// One classifier per task, sorted by name.
+    pub tasks: Vec<TaskModel>,
+    /// How the model was made.
+    pub metadata: ModelMetadata,
+}
+
+/// One task's answer for one statement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskPrediction {
+    /// The task.
+    pub task: String,
+    /// The most probable class.
+    pub label: String,
+    /// Every class with its probability, in class order.
+    pub probabilities: Vec<(String, f64)>,
+}
+
+impl TaskPrediction {
+    /// The probability of `class`, 0 when the task has no such class.
+    pub fn probability(&self, class: &str) -> f64 {
+        self.probabilities
+            .iter()
+            .find(|(c, _)| c == class)
+            .map_or(0.0, |(_, p)| *p)
+    }
+}
+
+/// A term's push towards the predicted class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    /// The n-gram.
+    pub term: String,
+    /// Feature value × (weight of the predicted class − mean weight of the other classes).
+    pub weight: f64,
+}
+
+/// Why a task's label was chosen for a statement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The prediction being explained.
+    pub prediction: TaskPrediction,
+    /// The intercept's share, as a contribution of the same kind.
+    pub bias: f64,
+    /// Terms sorted by the absolute size of their push, largest first.
+    pub contributions: Vec<Contribution>,
+}
+
+impl TaskModel {
+    /// Class probabilities of a feature vector.
+    pub fn predict_vector(&self, x: &SparseVector) -> TaskPrediction {
+        let probabilities = fit::softmax(&fit::linear_scores(&self.weights, &self.intercepts, x));
+        let best = argmax(&probabilities);
+        TaskPrediction {
+            task: self.name.clone(),
+            label: self.classes[best].clone(),
+            probabilities: self.classes.iter().cloned().zip(probabilities).collect(),
+        }
+    }
+}
+
+impl StanceModel {
+    /// Every task's prediction for one statement.
+    pub fn predict(&self, text: &str) -> Vec<TaskPrediction> {
+        let x = self.featurizer.transform(text);
+        self.tasks.iter().map(|t| t.predict_vector(&x)).collect()
+    }
+
+    /// Every task's prediction with the `top` terms that pushed it most.
+    pub fn explain(&self, text: &str, top: usize) -> Vec<Explanation> {
+        let x = self.featurizer.transform(text);
+        self.tasks
+            .iter()
+            .map(|task| {
+                let prediction = task.predict_vector(&x);
+                let chosen = task
+                    .classes
+                    .iter()
+                    .position(|c| *c == prediction.label)
+                    .unwrap_or(0);
+                let others = task.classes.len().saturating_sub(1).max(1) as f64;
+                let margin = |values: &dyn Fn(usize) -> f64| {
+                    let other_sum: f64 = (0..task.classes.len()).filter(|&k| k != chosen).map(values).sum();
+                    values(chosen) - other_sum / others
+                };
+                let mut contributions: Vec<Contribution> = x
+                    .iter()
+                    .map(|(j, v)| Contribution {
+                        term: self.featurizer.term(j).to_string(),
+                        weight: v * margin(&|k| task.weights[k][j]),
+                    })
+                    .collect();
+                contributions.sort_by(|a, b| {
+                    b.weight
+                        .abs()
+                        .total_cmp(&a.weight.abs())
+                        .then_with(|| a.term.cmp(&b.term))
+                });
+                contributions.truncate(top);
+                Explanation {
+                    bias: margin(&|k| task.intercepts[k]),
+                    prediction,
+                    contributions,
+                }
+            })
+            .collect()
+    }
+
+    /// Checks a model read from a file: dimensions agree, numbers are finite. linfa would panic on
+    /// a feature-count mismatch, and so would indexing; this makes it an error instead.
+    pub fn validate(&self) -> Result<(), String> {
+        self.featurizer.validate()?;
+        let n = self.featurizer.n_features();
+        if self.tasks.is_empty() {
+            return Err("the model has no task".into());
+        }
+        for task in &self.tasks {
+            let k = task.classes.len();
+            if k < 2 {
+                return Err(format!(
+                    "task `{}` has {k} classes, expected at least 2",
+                    task.name
+                ));
+            }
+            if task.weights.len() != k || task.intercepts.len() != k {
+                return Err(format!(
+                    "task `{}` has {k} classes but {} weight rows and {} intercepts",
+                    task.name,
+                    task.weights.len(),
+                    task.intercepts.len()
+                ));
+            }
+            if let Some(row) = task.weights.iter().find(|w| w.len() != n) {
+                return Err(format!(
+                    "task `{}` has {} weights per class, expected {n} (one per feature)",
+                    task.name,
+                    row.len()
+                ));
+            }
+            if task
+                .weights
+                .iter()
+                .flatten()
+                .chain(&task.intercepts)
+                .any(|v| !v.is_finite())
+            {
+                return Err(format!(
+                    "task `{}` has a weight that is not a finite number",
+                    task.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The task called `name`.
+    pub fn task(&self, name: &str) -> Option<&TaskModel> {
+        self.tasks.iter().find(|t| t.name == name)
+    }
+}
+
+/// What training produced besides the model: cross-validation details and warnings for the user.
+#[derive(Debug)]
+pub struct TrainOutcome {
+    /// The model (its `metadata.label_files` is for the caller to fill).
+    pub model: StanceModel,
+    /// Full cross-validation results.
+    pub cv: CvOutcome,
+    /// Things the user should know (unconverged fits, reduced folds).
+    pub warnings: Vec<String>,
+}
+
+/// Number of solver runs `train` makes, for a progress bar.
+pub fn planned_fits(data: &LabelledData, params: &ValidTrainParams) -> usize {
+    let p = params.get();
+    let groups: std::collections::BTreeSet<&str> = data.examples.iter().map(|e| e.group.as_str()).collect();
+    let folds = p.folds.min(groups.len());
+    data.tasks.len() * (folds * p.alphas.len() + 1)
+}
+
+/// Trains one classifier per task: chooses each task's L2 strength by grouped cross-validation,
+/// then fits on all its rows. `progress` is called once per solver run.
+pub fn train(
+    data: &LabelledData,
+    config: &FeaturizerConfig,
+    params: &ValidTrainParams,
+    progress: &(dyn Fn() + Sync),
+) -> Result<TrainOutcome, TrainError> {
+    if data.tasks.is_empty() {
+        return Err(TrainError::NoTask);
+    }
+    for task in &data.tasks {
+        let classes = task.classes();
+        if classes.len() < 2 {
+            return Err(TrainError::SingleClass {
+                task: task.name.clone(),
+                class: classes.first().cloned().unwrap_or_default(),
+                rows: task.rows.len(),
+            });
+        }
+    }
+    let p = params.get();
+    let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
+    let featurizer = Featurizer::fit(config.clone(), &texts);
+    if featurizer.n_features() == 0 {
+        return Err(TrainError::NoFeatures {
+            min_df: config.min_df,
+        });
+    }
+    let cv = cv::cross_validate(data, config, params, progress)?;
+    let mut warnings = Vec::new();
+    if cv.folds < p.folds {
+        warnings.push(format!(
+            "only {} distinct sources: cross-validation used {} folds instead of {}",
+            cv.folds, cv.folds, p.folds
+        ));
+    }
+    let vectors: Vec<SparseVector> = texts.iter().map(|t| featurizer.transform(t)).collect();
+    let mut tasks = Vec::new();
+    for (task, task_cv) in data.tasks.iter().zip(&cv.tasks) {
+        let best = task_cv.best();
+        let classes = task_cv.classes.clone();
+        let x: Vec<SparseVector> = task.rows.iter().map(|(i, _)| vectors[*i].clone()).collect();
+        let y: Vec<usize> = task
+            .rows
+            .iter()
+            .map(|(_, l)| classes.binary_search(l).unwrap_or(0))
+            .collect();
+        let fitted =
+            fit::fit_linear(&x, &y, classes.len(), featurizer.n_features(), best.alpha, p).map_err(|e| {
+                TrainError::Solver {
+                    task: task.name.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+        progress();
+        let converged = fitted.gradient_norm <= p.gradient_tolerance;
+        let unconverged: usize =
+            task_cv.per_alpha.iter().map(|a| a.not_converged).sum::<usize>() + usize::from(!converged);
+        if unconverged > 0 {
+            let total = task_cv.per_alpha.iter().map(|a| a.fits).sum::<usize>() + 1;
+            warnings.push(format!(
+                "{}: {unconverged} of {total} fits stopped at the iteration limit before the gradient norm reached {} (final model: {:.3e}); raise --max-iterations for a tighter optimum",
+                task.name, p.gradient_tolerance, fitted.gradient_norm
+            ));
+        }
+        let (macro_f1, macro_f1_spread) = best.macro_f1();
+        tasks.push(TaskModel {
+            name: task.name.clone(),
+            classes,
+            weights: fitted.weights,
+            intercepts: fitted.intercepts,
+            training: TaskTraining {
+                rows_per_class: task.class_counts(),
+                alpha: best.alpha,
+                gradient_norm: fitted.gradient_norm,
+                converged,
+                cv: CvSummary {
+                    folds: cv.folds,
+                    macro_f1,
+                    macro_f1_spread,
+                    accuracy: best.pooled.accuracy,
+                    per_class: best.pooled.per_class.clone(),
+                    baseline_macro_f1: task_cv.baseline.macro_f1,
+                    alpha_scores: task_cv
+                        .per_alpha
+                        .iter()
+                        .map(|a| (a.alpha, a.macro_f1().0))
+                        .collect(),
+                },
+            },
+        });
+    }
+    let model = StanceModel {
+        featurizer,
+        tasks,
+        metadata: ModelMetadata {
+            stance_version: env!("CARGO_PKG_VERSION").to_string(),
+            label_files: Vec::new(),
+            params: p.clone(),
+            statements: data.examples.len(),
+        },
+    };
+    Ok(TrainOutcome { model, cv, warnings })
+}

@@ -1,0 +1,1 @@
+//! Stage 5 of the pipeline: per-speaker stance tables (being built).

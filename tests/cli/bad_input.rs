@@ -1,0 +1,205 @@
+//! Bad input through the binary: one clear message naming the file, line and what was expected;
+//! exit code 1 (2 for usage errors); never a panic; never a half-written model.
+
+use crate::workdir::Workdir;
+
+const HEADER: &str = "id,source,speaker,kind,text,assad,military_action,sentiment,note\n";
+
+fn train(wd: &Workdir, labels: &str) -> crate::workdir::Run {
+    wd.run(&[
+        "train", "--labels", labels, "--out", "m.model", "--folds", "2", "--alpha", "1", "--min-df", "1",
+    ])
+}
+
+#[test]
+fn malformed_csv_names_file_and_line() {
+    let wd = Workdir::new();
+    wd.write(
+        "bad.csv",
+        format!(
+            "{HEADER}s1,a,X,direct,\"unclosed,favor,none,neutral,\ns2,b,Y,direct,ok,favor,none,neutral,\n"
+        ),
+    );
+    train(&wd, "bad.csv").assert_error(1, &["bad.csv", "line"]);
+    assert!(!wd.join("m.model").exists());
+}
+
+#[test]
+fn ragged_row_names_its_line() {
+    let wd = Workdir::new();
+    wd.write(
+        "bad.csv",
+        format!("{HEADER}s1,a,X,direct,text,favor,none,neutral,\ns2,b,Y,direct,text,favor\n"),
+    );
+    train(&wd, "bad.csv").assert_error(1, &["bad.csv: line 3: expected 9 fields"]);
+}
+
+#[test]
+fn missing_text_column_lists_what_was_found() {
+    let wd = Workdir::new();
+    wd.write("bad.csv", "id,statement,assad\n1,x,favor\n");
+    train(&wd, "bad.csv").assert_error(
+        1,
+        &["bad.csv: line 1: missing column `text` (found: id, statement, assad)"],
+    );
+}
+
+#[test]
+fn unknown_label_value_names_the_allowed_ones() {
+    let wd = Workdir::new();
+    wd.write(
+        "bad.csv",
+        format!("{HEADER}s1,a,X,direct,text one,favour,none,neutral,\n"),
+    );
+    train(&wd, "bad.csv").assert_error(
+        1,
+        &["bad.csv: line 2, column `assad`: unknown label \"favour\" (allowed: favor, against, none)"],
+    );
+}
+
+#[test]
+fn empty_label_file() {
+    let wd = Workdir::new();
+    wd.write("empty.csv", "");
+    train(&wd, "empty.csv").assert_error(1, &["empty.csv: no labelled rows"]);
+    wd.write("header.csv", HEADER);
+    train(&wd, "header.csv").assert_error(1, &["header.csv: no labelled rows"]);
+}
+
+#[test]
+fn a_task_with_a_single_class() {
+    let wd = Workdir::new();
+    wd.write(
+        "one.csv",
+        "source,text,assad\na,Assad must go,against\nb,He must leave,against\nc,No future for him,against\n",
+    );
+    train(&wd, "one.csv").assert_error(1, &["task `assad` has a single class (\"against\", 3 rows)"]);
+}
+
+#[test]
+fn an_empty_statement_to_classify() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    wd.run(&["classify", "--model", "m.model", "fine", "  "])
+        .assert_error(1, &["statement 2: empty statement"]);
+    wd.write("in.csv", "text\nfine\n\"\"\n");
+    wd.run(&["classify", "--model", "m.model", "--input", "in.csv"])
+        .assert_error(1, &["in.csv: line 3, column `text`: empty statement"]);
+}
+
+#[test]
+fn an_empty_statement_in_labels_names_its_line() {
+    let wd = Workdir::new();
+    wd.write(
+        "bad.csv",
+        format!("{HEADER}s1,a,X,direct,  ,favor,none,neutral,\n"),
+    );
+    train(&wd, "bad.csv").assert_error(1, &["bad.csv: line 2, column `text`: empty statement text"]);
+}
+
+#[test]
+fn a_missing_model_file() {
+    let wd = Workdir::new();
+    wd.run(&["classify", "--model", "nope.model", "x"])
+        .assert_error(1, &["cannot open nope.model"]);
+}
+
+#[test]
+fn a_truncated_model_file() {
+    let wd = Workdir::new();
+    let model = std::fs::read(wd.train_seed_model("m.model")).unwrap();
+    wd.write("cut.model", &model[..model.len() / 2]);
+    wd.run(&["classify", "--model", "cut.model", "x"]).assert_error(
+        1,
+        &[
+            "cannot load model cut.model",
+            "corrupt or truncated model",
+            "stance train",
+        ],
+    );
+}
+
+#[test]
+fn a_model_of_a_newer_format_or_of_another_program() {
+    let wd = Workdir::new();
+    wd.write("new.model", "stance-model format 99 hash none\n{}\n");
+    wd.run(&["classify", "--model", "new.model", "x"])
+        .assert_error(1, &["model format 99 is newer", "upgrade stance"]);
+    wd.write("other.model", "\u{89}PNG\r\n");
+    wd.run(&["classify", "--model", "other.model", "x"])
+        .assert_error(1, &["not a stance model file"]);
+}
+
+#[test]
+fn a_model_whose_dimensions_disagree_is_refused_not_a_panic() {
+    let wd = Workdir::new();
+    let text = std::fs::read_to_string(wd.train_seed_model("m.model")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let mut body: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    body["tasks"][0]["weights"][0].as_array_mut().unwrap().pop();
+    wd.write("bad.model", format!("{header}\n{body}\n"));
+    wd.run(&["classify", "--model", "bad.model", "x"])
+        .assert_error(1, &["inconsistent model", "expected"]);
+}
+
+#[test]
+fn an_unwritable_output_path_leaves_nothing_behind() {
+    let wd = Workdir::new();
+    let labels = crate::workdir::repo().join("labels/statements.csv");
+    let run = wd.run(&[
+        "train",
+        "--labels",
+        labels.to_str().unwrap(),
+        "--out",
+        "missing/dir/m.model",
+        "--folds",
+        "2",
+        "--alpha",
+        "1",
+    ]);
+    run.assert_error(
+        1,
+        &["cannot write missing/dir/m.model: folder missing/dir does not exist"],
+    );
+    let run = wd.run(&[
+        "train",
+        "--labels",
+        labels.to_str().unwrap(),
+        "--out",
+        ".",
+        "--folds",
+        "2",
+        "--alpha",
+        "1",
+    ]);
+    run.assert_error(1, &["is a directory"]);
+}
+
+#[test]
+fn a_directory_or_missing_file_as_labels() {
+    let wd = Workdir::new();
+    wd.write("d/notes.txt", "x");
+    train(&wd, "d").assert_error(1, &["d holds no .csv label file"]);
+    train(&wd, "nope.csv").assert_error(1, &["cannot open nope.csv"]);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let wd = Workdir::new();
+    wd.run(&["classify"]).assert_error(2, &["STATEMENT"]);
+    wd.run(&["train", "--folds", "x"]).assert_error(2, &["--folds"]);
+    wd.run(&["frobnicate"]).assert_error(2, &["frobnicate"]);
+}
+
+#[test]
+fn invalid_training_settings_are_errors_not_panics() {
+    let wd = Workdir::new();
+    wd.write("l.csv", format!("{HEADER}s1,a,X,direct,Assad must go,against,none,neutral,\ns2,b,Y,direct,Assad stays,favor,none,neutral,\n"));
+    wd.run(&["train", "--labels", "l.csv", "--alpha", "-1"])
+        .assert_error(1, &["alpha", "positive finite"]);
+    wd.run(&["train", "--labels", "l.csv", "--folds", "1"])
+        .assert_error(1, &["at least 2 folds"]);
+    wd.run(&["train", "--labels", "l.csv", "--task", "assad", "--min-df", "50"])
+        .assert_error(1, &["lower --min-df"]);
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: the real `stance` binary on real files, one temporary folder per test.
+
+mod workdir;
+
+mod bad_input;
+mod shipped_model;
+mod train_classify;

@@ -1,0 +1,189 @@
+//! Training, saving, loading and classifying, through the binary.
+
+use crate::workdir::{repo, Workdir};
+
+#[test]
+fn train_then_classify_round_trip() {
+    let wd = Workdir::new();
+    let labels = repo().join("labels/statements.csv");
+    let run = wd.run(&[
+        "train",
+        "--labels",
+        labels.to_str().unwrap(),
+        "--out",
+        "m.model",
+        "--folds",
+        "3",
+        "--alpha",
+        "0.3,1",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("3-fold cross-validation grouped by source"),
+        "{}",
+        run.stdout
+    );
+    for task in ["assad", "military_action", "sentiment"] {
+        assert!(
+            run.stdout.lines().any(|l| l.starts_with(task)),
+            "no CV line for {task}: {}",
+            run.stdout
+        );
+    }
+    let run = wd.run(&[
+        "classify",
+        "--model",
+        "m.model",
+        "--format",
+        "json",
+        "We are ready for this cooperation.",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let predictions = &value[0]["predictions"];
+    for task in ["assad", "military_action", "sentiment"] {
+        let probabilities = predictions[task]["probabilities"].as_object().unwrap();
+        let total: f64 = probabilities.values().map(|p| p.as_f64().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{task} probabilities sum to {total}");
+    }
+}
+
+#[test]
+fn the_model_stores_cv_scores_and_retraining_is_byte_identical() {
+    let wd = Workdir::new();
+    let first = std::fs::read(wd.train_seed_model("a.model")).unwrap();
+    let second = std::fs::read(wd.train_seed_model("b.model")).unwrap();
+    assert!(
+        first == second,
+        "two trainings on the same labels and flags differ"
+    );
+    let text = String::from_utf8(first).unwrap();
+    assert!(text.starts_with("stance-model format 1 hash none\n"));
+    let body: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    let task = &body["tasks"][0];
+    assert!(task["training"]["cv"]["macro_f1"].as_f64().is_some());
+    assert_eq!(body["metadata"]["label_files"][0]["rows"], 47);
+    assert_eq!(
+        body["metadata"]["label_files"][0]["sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+}
+
+#[test]
+fn csv_input_passes_other_columns_through_and_keeps_row_order() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    wd.write("in.csv", "id,speaker,text\n7,Putin,\"We are ready for this cooperation.\"\n8,Hollande,\"terrorism can strike anywhere\"\n");
+    let run = wd.run(&[
+        "classify", "--model", "m.model", "--input", "in.csv", "--format", "csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..3], ["id", "speaker", "text"]);
+    assert!(header.contains(&"assad_favor".to_string()));
+    let ids: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_string()).collect();
+    assert_eq!(ids, ["7", "8"]);
+}
+
+#[test]
+fn stdin_input_and_jsonl_output() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    let run = wd.run_with_stdin(
+        &[
+            "classify", "--model", "m.model", "--input", "-", "--format", "jsonl",
+        ],
+        "text\nfirst statement\nsecond statement\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for line in lines {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(v["predictions"]["assad"]["label"].is_string());
+    }
+}
+
+#[test]
+fn every_output_format_matches_its_golden_file() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    let statements = [
+        "Assad does not have his place in Syria's future",
+        "We have to strike against terrorism",
+    ];
+    for format in ["table", "csv", "json", "jsonl"] {
+        let mut args = vec!["classify", "--model", "m.model", "--format", format];
+        args.extend(statements);
+        let run = wd.run(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        insta::assert_snapshot!(format!("classify_{format}"), run.stdout);
+    }
+    let run = wd.run(&[
+        "classify",
+        "--model",
+        "m.model",
+        "--explain",
+        "--top",
+        "3",
+        statements[0],
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("classify_explain", run.stdout);
+}
+
+#[test]
+fn long_format_stance_data_trains_one_task_per_target() {
+    let wd = Workdir::new();
+    let mut csv = String::from("Target,Tweet,Stance\n");
+    let rows = [
+        ("Atheism", "God is great and merciful", "AGAINST"),
+        ("Atheism", "religion is a fairy tale", "FAVOR"),
+        ("Atheism", "pray every day to god", "AGAINST"),
+        ("Atheism", "no god no master and fairy tale", "FAVOR"),
+        ("Climate", "act now on climate change", "FAVOR"),
+        ("Climate", "climate change is a hoax", "AGAINST"),
+        ("Climate", "we must act on climate", "FAVOR"),
+        ("Climate", "the hoax of climate alarm", "AGAINST"),
+    ];
+    for (target, text, stance) in rows {
+        csv.push_str(&format!("{target},{text},{stance}\n"));
+    }
+    wd.write("semeval.csv", csv);
+    let run = wd.run(&[
+        "train",
+        "--labels",
+        "semeval.csv",
+        "--out",
+        "s.model",
+        "--min-df",
+        "1",
+        "--folds",
+        "2",
+        "--group-by",
+        "none",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Atheism") && run.stdout.contains("Climate"),
+        "{}",
+        run.stdout
+    );
+    let run = wd.run(&[
+        "classify",
+        "--model",
+        "s.model",
+        "--format",
+        "csv",
+        "climate change is a hoax",
+    ]);
+    assert!(
+        run.stdout.lines().next().unwrap().contains("Atheism_against"),
+        "{}",
+        run.stdout
+    );
+}
