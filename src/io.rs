@@ -16,6 +16,88 @@ pub const SPEAKERS_FILE: &str = "speakers.csv";
 /// Folder inside a labels folder that holds the second, blind labelling pass; not training data.
 pub const AGREEMENT_DIR: &str = "agreement";
 
+/// A reader that turns CRLF line endings into LF. The csv crate numbers lines one too low on CRLF
+/// input (measured: the first row after the header is reported as line 1), so every CSV is read
+/// through this, and line numbers in messages are right whatever the file's line endings.
+pub struct CrlfToLf<R> {
+    inner: R,
+    buffer: Vec<u8>,
+    start: usize,
+    end: usize,
+    held_cr: bool,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    /// Wraps a reader.
+    pub fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner,
+            buffer: vec![0; 64 * 1024],
+            start: 0,
+            end: 0,
+            held_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.start == self.end {
+                let n = self.inner.read(&mut self.buffer)?;
+                if n == 0 {
+                    if self.held_cr {
+                        self.held_cr = false;
+                        out[0] = b'\r';
+                        return Ok(1);
+                    }
+                    return Ok(0);
+                }
+                self.start = 0;
+                self.end = n;
+            }
+            let mut written = 0;
+            if self.held_cr {
+                self.held_cr = false;
+                if self.buffer[self.start] != b'\n' {
+                    out[0] = b'\r';
+                    written = 1;
+                }
+            }
+            while written < out.len() && self.start < self.end {
+                let byte = self.buffer[self.start];
+                self.start += 1;
+                if byte == b'\r' {
+                    if self.start == self.end {
+                        self.held_cr = true;
+                        break;
+                    }
+                    if self.buffer[self.start] == b'\n' {
+                        continue;
+                    }
+                }
+                out[written] = byte;
+                written += 1;
+            }
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+/// A CSV reader over `input` with the project's settings: the given delimiter, a header row,
+/// CRLF read as LF (so line numbers are right), a leading UTF-8 BOM ignored.
+pub fn csv_reader<R: Read>(input: R, delimiter: u8) -> csv::Reader<CrlfToLf<R>> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(CrlfToLf::new(input))
+}
+
 /// True when `path` is `-`, meaning standard input or output.
 pub fn is_stdio(path: &Path) -> bool {
     path.as_os_str() == "-"
@@ -180,6 +262,53 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_becomes_lf_and_lone_cr_survives() {
+        let mut out = String::new();
+        CrlfToLf::new(&b"a,b\r\n1,\"x\ry\"\r\n2\r"[..])
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "a,b\n1,\"x\ry\"\n2\r");
+    }
+
+    #[test]
+    fn csv_line_numbers_are_right_for_crlf_files() {
+        let mut reader = csv_reader(&b"a,b\r\n1,2\r\n3,4\r\n"[..], b',');
+        let lines: Vec<u64> = reader
+            .records()
+            .map(|r| r.unwrap().position().unwrap().line())
+            .collect();
+        assert_eq!(lines, [2, 3]);
+    }
+
+    #[test]
+    fn a_cr_split_across_reads_is_still_joined() {
+        struct OneByte<'a>(&'a [u8]);
+        impl Read for OneByte<'_> {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() {
+                    return Ok(0);
+                }
+                out[0] = self.0[0];
+                self.0 = &self.0[1..];
+                Ok(1)
+            }
+        }
+        let mut out = Vec::new();
+        CrlfToLf::new(OneByte(b"x\r\ny\rz"))
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(
+            out,
+            b"x\nyz"
+                .iter()
+                .copied()
+                .take(0)
+                .chain(*b"x\ny\rz")
+                .collect::<Vec<u8>>()
+        );
+    }
 
     #[test]
     fn atomic_write_leaves_no_file_when_the_writer_fails() {

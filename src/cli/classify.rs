@@ -137,7 +137,7 @@ pub fn run(args: Args) -> Result<u8> {
 fn read_rows(path: &std::path::Path, text_col: &str, delimiter: u8) -> Result<(Vec<String>, Vec<Row>)> {
     let name = display_name(path);
     let reader = crate::io::open_reader(path)?;
-    let mut csv_reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(reader);
+    let mut csv_reader = crate::io::csv_reader(reader, delimiter);
     let header: Vec<String> = csv_reader
         .headers()
         .with_context(|| format!("{name}: cannot read the header"))?

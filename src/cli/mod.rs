@@ -4,6 +4,8 @@
 //! 1 an error (the message names the file, line and what was expected), 2 a usage error.
 
 mod classify;
+mod labels;
+mod report;
 mod shared;
 mod train;
 
@@ -32,6 +34,8 @@ pub struct Cli {
 enum Command {
     Train(train::Args),
     Classify(classify::Args),
+    Report(report::Args),
+    Labels(labels::Args),
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code.
@@ -47,6 +51,8 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Train(args) => train::run(args),
         Command::Classify(args) => classify::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Labels(args) => labels::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -5,6 +5,9 @@
 //! format of public stance datasets (`text,target,stance`: one row per statement and target, each
 //! target becoming a task). Every error names the file, the line and what was expected.
 
+pub mod agreement;
+pub mod check;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
@@ -300,10 +303,7 @@ pub fn read_labels<R: Read>(
     file: &str,
     options: &ReadOptions,
 ) -> Result<LabelledData, LabelError> {
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .delimiter(options.delimiter)
-        .flexible(false)
-        .from_reader(reader);
+    let mut csv_reader = crate::io::csv_reader(reader, options.delimiter);
     let header: Vec<String> = csv_reader
         .headers()
         .map_err(|e| csv_error(file, e))?
