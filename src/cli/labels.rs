@@ -84,6 +84,9 @@ struct AgreementArgs {
     disagreements: bool,
 }
 
+/// Task → class → rows.
+type TaskClassCounts = BTreeMap<String, BTreeMap<String, usize>>;
+
 /// Runs `stance labels …`.
 pub fn run(args: Args) -> Result<u8> {
     match args.command {
@@ -154,8 +157,7 @@ fn print_check(report: &CheckReport, per_speaker: bool, out: &mut dyn Write) -> 
         writeln!(out)?;
         let tasks: Vec<&str> = KNOWN_TASKS.iter().map(|(t, _)| *t).collect();
         writeln!(out, "{:<28} {:>5}  {}", "speaker", "rows", tasks.join(" | "))?;
-        let mut speakers: Vec<(&String, &BTreeMap<String, BTreeMap<String, usize>>)> =
-            report.per_speaker.iter().collect();
+        let mut speakers: Vec<(&String, &TaskClassCounts)> = report.per_speaker.iter().collect();
         let rows = |m: &BTreeMap<String, BTreeMap<String, usize>>| {
             m.values().next().map_or(0, |c| c.values().sum::<usize>())
         };

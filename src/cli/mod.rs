@@ -4,6 +4,8 @@
 //! 1 an error (the message names the file, line and what was expected), 2 a usage error.
 
 mod classify;
+mod cv;
+mod eval;
 mod labels;
 mod report;
 mod shared;
@@ -36,6 +38,8 @@ enum Command {
     Classify(classify::Args),
     Report(report::Args),
     Labels(labels::Args),
+    Eval(eval::Args),
+    Cv(cv::Args),
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code.
@@ -53,6 +57,8 @@ pub fn main() -> ExitCode {
         Command::Classify(args) => classify::run(args),
         Command::Report(args) => report::run(args),
         Command::Labels(args) => labels::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Cv(args) => cv::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

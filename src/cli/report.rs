@@ -93,7 +93,7 @@ pub fn run(args: Args) -> Result<u8> {
     let files = expand_inputs(&args.inputs)?;
     let mut failed = 0usize;
     let mut unattributed = 0usize;
-    let results: Vec<(String, Result<(Vec<ClassifiedStatement>, usize, usize)>)> = files
+    let results: Vec<(String, Result<InputStatements>)> = files
         .par_iter()
         .map(|path| (display_name(path), read_input(path, &model, &speakers)))
         .collect();
@@ -101,7 +101,11 @@ pub fn run(args: Args) -> Result<u8> {
     let mut stderr = std::io::stderr();
     for (name, result) in results {
         match result {
-            Ok((found, lost, undecodable)) => {
+            Ok(InputStatements {
+                found,
+                unattributed: lost,
+                undecodable,
+            }) => {
                 if undecodable > 0 {
                     writeln!(stderr, "stance: warning: {name}: {undecodable} bytes could not be decoded as UTF-8 and were replaced")?;
                 }
@@ -183,13 +187,18 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads one input: its attributed statements classified, how many had no speaker, and how many
-/// bytes could not be decoded.
-fn read_input(
-    path: &Path,
-    model: &StanceModel,
-    speakers: &SpeakerIndex,
-) -> Result<(Vec<ClassifiedStatement>, usize, usize)> {
+/// What one input gave.
+struct InputStatements {
+    /// Its attributed statements, classified.
+    found: Vec<ClassifiedStatement>,
+    /// Statements with no identified speaker.
+    unattributed: usize,
+    /// Bytes that could not be decoded as UTF-8.
+    undecodable: usize,
+}
+
+/// Reads and classifies one input.
+fn read_input(path: &Path, model: &StanceModel, speakers: &SpeakerIndex) -> Result<InputStatements> {
     let name = display_name(path);
     let source = path
         .file_name()
@@ -218,6 +227,7 @@ fn read_input(
             );
         };
         let kind_at = column("kind");
+        let source_at = column("source");
         let mut found = Vec::new();
         let mut unattributed = 0;
         for record in reader.records() {
@@ -240,9 +250,21 @@ fn read_input(
                 .resolve(speaker)
                 .map_or_else(|| speaker.to_string(), |s| s.name.clone());
             let kind = kind_at.and_then(|k| record.get(k)).unwrap_or("").to_string();
-            found.push(classify(canonical, text.to_string(), kind));
+            let mut statement = classify(canonical, text.to_string(), kind);
+            if let Some(row_source) = source_at
+                .and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                statement.source = row_source.to_string();
+            }
+            found.push(statement);
         }
-        return Ok((found, unattributed, 0));
+        return Ok(InputStatements {
+            found,
+            unattributed,
+            undecodable: 0,
+        });
     }
     let article = decode_article(&bytes);
     let mut found = Vec::new();
@@ -253,5 +275,9 @@ fn read_input(
             None => unattributed += 1,
         }
     }
-    Ok((found, unattributed, article.undecodable_bytes))
+    Ok(InputStatements {
+        found,
+        unattributed,
+        undecodable: article.undecodable_bytes,
+    })
 }

@@ -15,8 +15,12 @@ use crate::model::{ClassBalance, LabelFileDigest, StanceModel, TrainParams};
 #[derive(Debug, Clone, Args)]
 pub struct LabelInput {
     /// Label CSV files or folders (a folder means every .csv below it except speakers.csv and the
-    /// agreement/ folder); `-` reads standard input.
-    #[arg(long = "labels", value_name = "PATH", num_args = 1.., default_value = "labels")]
+    /// agreement/ folder); `-` reads standard input. Default: labels.
+    #[arg(value_name = "LABELS")]
+    pub paths: Vec<PathBuf>,
+
+    /// The same as the LABELS arguments.
+    #[arg(long = "labels", value_name = "PATH", num_args = 1..)]
     pub labels: Vec<PathBuf>,
 
     /// Column holding the statement text (default: `text`, or `tweet` when there is no `text`).
@@ -63,7 +67,11 @@ impl LabelInput {
         };
         let mut data = LabelledData::default();
         let mut digests = Vec::new();
-        for file in crate::io::label_files(&self.labels)? {
+        let mut paths: Vec<PathBuf> = self.paths.iter().chain(&self.labels).cloned().collect();
+        if paths.is_empty() {
+            paths.push(PathBuf::from("labels"));
+        }
+        for file in crate::io::label_files(&paths)? {
             let bytes = crate::io::read_bytes(&file)?;
             let name = display_name(&file);
             let part = read_labels(bytes.as_slice(), &name, &options)?;
@@ -190,4 +198,50 @@ impl ModelInput {
         crate::model::file::read_model(bytes.as_slice())
             .with_context(|| format!("cannot load model {}", self.model.display()))
     }
+}
+
+/// Writes one task's metrics as an aligned block: summary line, per-class table, confusion matrix.
+pub fn write_metrics(out: &mut dyn std::io::Write, task: &str, m: &crate::metrics::Metrics) -> Result<()> {
+    let f_avg = m.f_avg.map_or(String::new(), |f| format!("  F_avg {f:.3}"));
+    writeln!(
+        out,
+        "{task}: {} rows  accuracy {:.3}  macro-F1 {:.3}{f_avg}",
+        m.rows, m.accuracy, m.macro_f1
+    )?;
+    writeln!(
+        out,
+        "  {:<12} {:>9} {:>7} {:>7} {:>8}",
+        "class", "precision", "recall", "F1", "support"
+    )?;
+    for c in &m.per_class {
+        writeln!(
+            out,
+            "  {:<12} {:>9.3} {:>7.3} {:>7.3} {:>8}",
+            c.class, c.precision, c.recall, c.f1, c.support
+        )?;
+    }
+    let width = m
+        .per_class
+        .iter()
+        .map(|c| c.class.len())
+        .max()
+        .unwrap_or(4)
+        .max(6);
+    write!(
+        out,
+        "  confusion (rows gold, columns predicted)\n  {:<width$}",
+        ""
+    )?;
+    for c in &m.per_class {
+        write!(out, " {:>width$}", c.class)?;
+    }
+    writeln!(out)?;
+    for (c, row) in m.per_class.iter().zip(&m.confusion) {
+        write!(out, "  {:<width$}", c.class)?;
+        for n in row {
+            write!(out, " {n:>width$}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
 }

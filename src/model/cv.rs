@@ -106,9 +106,28 @@ pub fn cross_validate(
     params: &ValidTrainParams,
     progress: &(dyn Fn() + Sync),
 ) -> Result<CvOutcome, TrainError> {
-    let p = params.get();
     let groups: Vec<String> = data.examples.iter().map(|e| e.group.clone()).collect();
-    let (fold_of, folds) = assign_folds(&groups, p.folds);
+    let (fold_of, folds) = assign_folds(&groups, params.get().folds);
+    cross_validate_folds(data, config, params, &fold_of, folds, progress)
+}
+
+/// Folds given by the distinct values of a column, in sorted order: the user's own assignment.
+pub fn folds_from_values(values: &[String]) -> (Vec<usize>, usize) {
+    let distinct: std::collections::BTreeSet<&str> = values.iter().map(String::as_str).collect();
+    let index: BTreeMap<&str, usize> = distinct.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+    (values.iter().map(|v| index[v.as_str()]).collect(), distinct.len())
+}
+
+/// Cross-validation with a given fold for every example (`fold_of[i]` in `0..folds`).
+pub fn cross_validate_folds(
+    data: &LabelledData,
+    config: &FeaturizerConfig,
+    params: &ValidTrainParams,
+    fold_of: &[usize],
+    folds: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<CvOutcome, TrainError> {
+    let p = params.get();
     if folds < 2 {
         return Err(TrainError::TooFewGroups { groups: folds });
     }
@@ -119,7 +138,7 @@ pub fn cross_validate(
             let train_texts: Vec<&str> = data
                 .examples
                 .iter()
-                .zip(&fold_of)
+                .zip(fold_of)
                 .filter(|(_, &f)| f != fold)
                 .map(|(e, _)| e.text.as_str())
                 .collect();
@@ -251,6 +270,14 @@ mod tests {
         let (folds, k) = assign_folds(&strings(&["x", "y", "x"]), 5);
         assert_eq!(k, 2);
         assert_eq!(folds, [0, 1, 0]);
+    }
+
+    #[test]
+    fn given_folds_follow_the_sorted_distinct_values() {
+        assert_eq!(
+            folds_from_values(&strings(&["b", "a", "b", "c"])),
+            (vec![1, 0, 1, 2], 3)
+        );
     }
 
     #[test]

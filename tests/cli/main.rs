@@ -3,5 +3,7 @@
 mod workdir;
 
 mod bad_input;
+mod eval_cv;
+mod report;
 mod shipped_model;
 mod train_classify;

@@ -269,10 +269,10 @@ pub fn write(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
         "<p>No statement with an identified speaker was found, so there is nothing to report.</p>".to_string()
     } else {
         format!(
-            "<p>{} speakers, {} statements from {} sources. A statement takes a side when its probability exceeds {:.2}; colour = verdict, strength = confidence, number = statements behind it. Hover or click a cell for its evidence.</p>",
-            report.speakers.len(),
-            report.statements.len(),
-            sources.len(),
+            "<p>{}, {} from {}. A statement takes a side when its probability exceeds {:.2}; colour = verdict, strength = confidence, number = statements behind it. Hover or click a cell for its evidence.</p>",
+            super::count(report.speakers.len(), "speaker"),
+            super::count(report.statements.len(), "statement"),
+            super::count(sources.len(), "source"),
             report.settings.threshold
         )
     };

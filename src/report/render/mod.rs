@@ -89,3 +89,12 @@ fn distribution_summary(shares: &std::collections::BTreeMap<String, f64>) -> Str
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// "1 speaker", "3 speakers".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -48,10 +48,13 @@ pub fn write(report: &Report, style: Style, evidence: usize, out: &mut dyn Write
         report.statements.iter().map(|s| s.source.as_str()).collect();
     writeln!(
         out,
-        "{} speakers, {} statements from {} sources; a statement takes a side when its probability exceeds {:.2}.",
-        report.speakers.len(),
-        report.speakers.iter().map(|s| s.statements).sum::<usize>(),
-        sources.len(),
+        "{}, {} from {}; a statement takes a side when its probability exceeds {:.2}.",
+        super::count(report.speakers.len(), "speaker"),
+        super::count(
+            report.speakers.iter().map(|s| s.statements).sum::<usize>(),
+            "statement"
+        ),
+        super::count(sources.len(), "source"),
         report.settings.threshold
     )?;
     writeln!(out)?;

@@ -1,0 +1,103 @@
+//! `stance eval` and `stance cv` through the binary, on a tiny fixture whose expected metrics are
+//! worked out by hand below.
+
+use crate::workdir::Workdir;
+
+/// Training rows that make the model's answers certain: "alpha" → favor, "beta" → against,
+/// "gamma" → none.
+const TRAIN: &str = "source,text,assad\n\
+a,alpha alpha,favor\nb,alpha,favor\nc,beta beta,against\nd,beta,against\ne,gamma gamma,none\nf,gamma,none\n";
+
+/// Gold labels with two deliberate mismatches (rows 4 and 6).
+const GOLD: &str = "source,text,assad\n\
+g,alpha,FAVOR\nh,alpha alpha,favor\ni,beta,against\nj,beta beta,favor\nk,gamma,none\nl,gamma gamma,against\n";
+
+#[test]
+fn eval_matches_hand_computed_metrics() {
+    let wd = Workdir::new();
+    wd.write("train.csv", TRAIN);
+    wd.write("gold.csv", GOLD);
+    let run = wd.run(&[
+        "train",
+        "train.csv",
+        "--out",
+        "m.model",
+        "--min-df",
+        "1",
+        "--folds",
+        "2",
+        "--alpha",
+        "0.1",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = wd.run(&["eval", "--model", "m.model", "gold.csv", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let m = &v["tasks"][0]["metrics"];
+    // Predicted: favor, favor, against, against, none, none.
+    // favor:   gold 3, predicted 2, correct 2 → P 1,   R 2/3, F1 0.8
+    // against: gold 2, predicted 2, correct 1 → P 0.5, R 0.5, F1 0.5
+    // none:    gold 1, predicted 2, correct 1 → P 0.5, R 1,   F1 2/3
+    // accuracy 4/6; macro-F1 (0.8 + 0.5 + 2/3) / 3; F_avg (0.8 + 0.5) / 2 = 0.65.
+    // sklearn.metrics.classification_report on the same two lists gives the same figures.
+    let close = |value: &serde_json::Value, expected: f64| (value.as_f64().unwrap() - expected).abs() < 1e-9;
+    assert!(close(&m["accuracy"], 4.0 / 6.0), "{m}");
+    assert!(close(&m["macro_f1"], (0.8 + 0.5 + 2.0 / 3.0) / 3.0), "{m}");
+    assert!(close(&m["f_avg"], 0.65), "{m}");
+    let classes: Vec<&str> = m["per_class"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["class"].as_str().unwrap())
+        .collect();
+    assert_eq!(classes, ["against", "favor", "none"]);
+    assert!(close(&m["per_class"][1]["recall"], 2.0 / 3.0));
+    assert_eq!(
+        m["confusion"],
+        serde_json::json!([[1, 0, 1], [1, 2, 0], [0, 0, 1]])
+    );
+    let table = wd.run(&["eval", "--model", "m.model", "gold.csv"]);
+    assert!(
+        table
+            .stdout
+            .starts_with("assad: 6 rows  accuracy 0.667  macro-F1 0.656  F_avg 0.650"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn cv_with_a_fold_column_uses_its_values() {
+    let wd = Workdir::new();
+    let mut csv = String::from("split,text,assad\n");
+    for i in 0..12 {
+        let (text, label) = [("alpha", "favor"), ("beta", "against"), ("gamma", "none")][i % 3];
+        csv.push_str(&format!("{},{text} {i},{label}\n", i % 3 + i / 6 * 3));
+    }
+    wd.write("l.csv", csv);
+    let run = wd.run(&[
+        "cv",
+        "l.csv",
+        "--fold-col",
+        "split",
+        "--min-df",
+        "1",
+        "--alpha",
+        "0.1,1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["folds"], 6);
+    let task = &v["tasks"][0];
+    assert_eq!(task["alphas"].as_array().unwrap().len(), 2);
+    assert_eq!(task["alphas"][0]["fold_macro_f1"].as_array().unwrap().len(), 6);
+    assert_eq!(task["best"]["rows"], 12, "every row is held out exactly once");
+    // Each fold holds one class only, which its training side never lacks; the words decide:
+    // every held-out row is right.
+    assert_eq!(task["best"]["accuracy"], 1.0);
+    let run = wd.run(&["cv", "l.csv", "--fold-col", "nope", "--min-df", "1"]);
+    run.assert_error(1, &["missing fold column `nope`"]);
+}
