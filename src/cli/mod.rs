@@ -6,6 +6,7 @@
 mod classify;
 mod cv;
 mod eval;
+mod extract;
 mod labels;
 mod report;
 mod shared;
@@ -34,6 +35,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Extract(extract::Args),
     Train(train::Args),
     Classify(classify::Args),
     Report(report::Args),
@@ -53,6 +55,7 @@ pub fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
+        Command::Extract(args) => extract::run(args),
         Command::Train(args) => train::run(args),
         Command::Classify(args) => classify::run(args),
         Command::Report(args) => report::run(args),

@@ -108,9 +108,18 @@ pub struct FeaturizerArgs {
     #[arg(long, value_name = "MIN-MAX", default_value = "1-2")]
     pub ngrams: NgramRange,
 
-    /// Also use character n-grams of these lengths within words, e.g. 2-5.
-    #[arg(long, value_name = "MIN-MAX")]
-    pub char_ngrams: Option<NgramRange>,
+    /// Also use character n-grams of these lengths within words.
+    #[arg(
+        long,
+        value_name = "MIN-MAX",
+        default_value = "2-5",
+        conflicts_with = "no_char_ngrams"
+    )]
+    pub char_ngrams: NgramRange,
+
+    /// Use word n-grams only.
+    #[arg(long)]
+    pub no_char_ngrams: bool,
 
     /// Keep only terms found in at least this many training statements.
     #[arg(long, value_name = "N", default_value_t = 2)]
@@ -138,7 +147,7 @@ impl FeaturizerArgs {
     pub fn config(&self) -> FeaturizerConfig {
         FeaturizerConfig {
             word_ngrams: self.ngrams,
-            char_ngrams: self.char_ngrams,
+            char_ngrams: (!self.no_char_ngrams).then_some(self.char_ngrams),
             min_df: self.min_df,
             max_features: (self.max_features > 0).then_some(self.max_features),
             weighting: self.weighting,
@@ -153,7 +162,7 @@ impl FeaturizerArgs {
 pub struct TrainingArgs {
     /// Candidate L2 strengths (linfa's alpha = 1/C of scikit-learn), comma-separated; grouped
     /// cross-validation picks the best per task.
-    #[arg(long = "alpha", value_name = "A,B,…", value_delimiter = ',', allow_negative_numbers = true, default_values_t = [0.1, 0.3, 1.0, 3.0])]
+    #[arg(long = "alpha", value_name = "A,B,…", value_delimiter = ',', allow_negative_numbers = true, default_values_t = [0.3, 1.0, 3.0, 10.0])]
     pub alphas: Vec<f64>,
 
     /// Cross-validation folds (grouped by --group-by, default the source article).

@@ -506,7 +506,10 @@ mod tests {
         assert!(has("source https://x contributes 4 rows (at most 2 per source)"));
         assert!(has("warning: l.csv: line 4: same text as id \"a1\""));
         assert_eq!(report.rows, 4);
-        assert_eq!(report.classes["sentiment"]["positive"], 3);
+        assert_eq!(
+            report.classes["sentiment"]["positive"], 4,
+            "valid labels of a row with errors still count"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub struct TrainParams {
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
-            alphas: vec![0.1, 0.3, 1.0, 3.0],
+            alphas: vec![0.3, 1.0, 3.0, 10.0],
             folds: 5,
             max_iterations: 100,
             gradient_tolerance: 1e-4,
