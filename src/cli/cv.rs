@@ -42,6 +42,11 @@ pub struct Args {
     /// Output format.
     #[arg(long, short, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
     format: String,
+
+    /// Also write every held-out prediction of the best alpha (file, line, id, task, gold,
+    /// predicted, one probability per class) to this CSV, e.g. to choose a report threshold.
+    #[arg(long, value_name = "FILE")]
+    predictions: Option<std::path::PathBuf>,
 }
 
 /// Runs `stance cv`.
@@ -73,6 +78,34 @@ pub fn run(args: Args) -> Result<u8> {
     let tick = || progress.inc(1);
     let outcome = cross_validate_folds(&data, &args.featurizer.config(), &params, &fold_of, folds, &tick)?;
     progress.finish_and_clear();
+    if let Some(path) = &args.predictions {
+        crate::io::write_atomic(path, |out| {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(["file", "line", "id", "task", "gold", "predicted", "probabilities"])?;
+            for t in &outcome.tasks {
+                for h in &t.best().held_out {
+                    let e = &data.examples[h.example];
+                    let probabilities: Vec<String> = t
+                        .classes
+                        .iter()
+                        .zip(&h.probabilities)
+                        .map(|(c, p)| format!("{c}:{p:.4}"))
+                        .collect();
+                    w.write_record([
+                        e.origin.file.clone(),
+                        e.origin.line.to_string(),
+                        e.id.clone().unwrap_or_default(),
+                        t.task.clone(),
+                        t.classes[h.gold].clone(),
+                        t.classes[crate::model::argmax(&h.probabilities)].clone(),
+                        probabilities.join(";"),
+                    ])?;
+                }
+            }
+            w.flush()?;
+            Ok(())
+        })?;
+    }
     let mut out = std::io::stdout().lock();
     if args.format == "json" {
         let tasks: Vec<_> = outcome

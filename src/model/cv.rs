@@ -50,6 +50,8 @@ pub struct AlphaResult {
     pub not_converged: usize,
     /// Fits run.
     pub fits: usize,
+    /// Every held-out prediction, fold by fold.
+    pub held_out: Vec<HeldOut>,
 }
 
 impl AlphaResult {
@@ -95,8 +97,19 @@ pub struct CvOutcome {
     pub tasks: Vec<TaskCv>,
 }
 
-/// Predictions of one fold: `[task][alpha]` → (gold, predicted) class pairs and unconverged fits.
-type FoldPredictions = Vec<Vec<(Vec<(usize, usize)>, usize)>>;
+/// One held-out prediction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldOut {
+    /// Index of the example in the labelled data.
+    pub example: usize,
+    /// Gold class index.
+    pub gold: usize,
+    /// Class probabilities from the model that did not see the example.
+    pub probabilities: Vec<f64>,
+}
+
+/// Predictions of one fold: `[task][alpha]` → held-out predictions and unconverged fits.
+type FoldPredictions = Vec<Vec<(Vec<HeldOut>, usize)>>;
 
 /// Runs grouped k-fold cross-validation of every task at every L2 strength in `params`.
 /// `progress` is called once per fit.
@@ -165,9 +178,10 @@ pub fn cross_validate_folds(
                     progress();
                     let pairs = test
                         .iter()
-                        .map(|(i, l)| {
-                            let probabilities = fitted.probabilities(&vectors[*i]);
-                            (class_of(l), argmax(&probabilities))
+                        .map(|(i, l)| HeldOut {
+                            example: *i,
+                            gold: class_of(l),
+                            probabilities: fitted.probabilities(&vectors[*i]),
                         })
                         .collect();
                     let unconverged = usize::from(fitted.gradient_norm > p.gradient_tolerance);
@@ -193,13 +207,16 @@ pub fn cross_validate_folds(
                     let mut predicted = Vec::new();
                     let mut fold_macro_f1 = Vec::new();
                     let mut not_converged = 0;
+                    let mut held_out = Vec::new();
                     for fold in &per_fold {
                         let (pairs, unconverged) = &fold[t][a];
                         not_converged += unconverged;
                         if pairs.is_empty() {
                             continue;
                         }
-                        let (g, pr): (Vec<usize>, Vec<usize>) = pairs.iter().copied().unzip();
+                        let g: Vec<usize> = pairs.iter().map(|h| h.gold).collect();
+                        let pr: Vec<usize> = pairs.iter().map(|h| argmax(&h.probabilities)).collect();
+                        held_out.extend(pairs.iter().cloned());
                         fold_macro_f1.push(Metrics::compute(&classes, &g, &pr).macro_f1);
                         gold.extend(g);
                         predicted.extend(pr);
@@ -210,6 +227,7 @@ pub fn cross_validate_folds(
                         pooled: Metrics::compute(&classes, &gold, &predicted),
                         not_converged,
                         fits: folds,
+                        held_out,
                     }
                 })
                 .collect();

@@ -3,7 +3,9 @@
 mod workdir;
 
 mod bad_input;
+mod compat;
 mod eval_cv;
+mod extract;
 mod report;
 mod shipped_model;
 mod train_classify;

@@ -1,0 +1,101 @@
+//! Property tests over arbitrary Unicode text: tokenizing, featurizing, extracting and classifying
+//! never panic; token and statement offsets always slice the text; probabilities sum to 1 per
+//! task; save → load → classify gives identical output.
+
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use stance::extract::{extract_statements, SpeakerIndex};
+use stance::features::{tokenize, Featurizer, FeaturizerConfig};
+use stance::model::StanceModel;
+
+/// A small model trained once from the seed labels through the library.
+fn model() -> &'static StanceModel {
+    static MODEL: OnceLock<StanceModel> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/model-format-1.model");
+        let bytes = std::fs::read(path).unwrap();
+        stance::model::file::read_model(bytes.as_slice()).unwrap()
+    })
+}
+
+fn speakers() -> &'static SpeakerIndex {
+    static SPEAKERS: OnceLock<SpeakerIndex> = OnceLock::new();
+    SPEAKERS.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/labels/speakers.csv");
+        SpeakerIndex::from_csv(std::fs::File::open(path).unwrap(), "speakers.csv").unwrap()
+    })
+}
+
+/// Text mixing arbitrary Unicode with the punctuation extraction cares about.
+fn text() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        any::<String>(),
+        Just("\"".to_string()),
+        Just("“".to_string()),
+        Just("”".to_string()),
+        Just("'".to_string()),
+        Just(" said ".to_string()),
+        Just(" Putin ".to_string()),
+        Just(" he told reporters that ".to_string()),
+        Just("\n\n".to_string()),
+        Just("François Hollande".to_string()),
+        Just("according to Obama, ".to_string()),
+    ];
+    proptest::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn token_spans_slice_the_text(s in text()) {
+        for token in tokenize(&s) {
+            prop_assert!(s.is_char_boundary(token.start) && s.is_char_boundary(token.end));
+            prop_assert!(!token.text.is_empty());
+        }
+    }
+
+    #[test]
+    fn featurizing_never_panics_and_vectors_are_normalised(s in text(), t in text()) {
+        let config = FeaturizerConfig { min_df: 1, ..FeaturizerConfig::default() };
+        let f = Featurizer::fit(config, &[s.as_str(), t.as_str()]);
+        let v = f.transform(&s);
+        prop_assert!(v.columns.windows(2).all(|w| w[0] < w[1]));
+        if v.nnz() > 0 {
+            let norm: f64 = v.values.iter().map(|x| x * x).sum::<f64>().sqrt();
+            prop_assert!((norm - 1.0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn extraction_offsets_slice_the_article(s in text()) {
+        for statement in extract_statements(&s, speakers()) {
+            prop_assert!(statement.start <= statement.end && statement.end <= s.len());
+            prop_assert_eq!(&s[statement.start..statement.end], statement.text.as_str());
+        }
+    }
+
+    #[test]
+    fn probabilities_sum_to_one_per_task(s in text()) {
+        for prediction in model().predict(&s) {
+            let total: f64 = prediction.probabilities.iter().map(|(_, p)| p).sum();
+            prop_assert!((total - 1.0).abs() < 1e-9, "{} sums to {}", prediction.task, total);
+            prop_assert!(prediction.probabilities.iter().all(|(_, p)| p.is_finite() && *p >= 0.0));
+        }
+    }
+}
+
+#[test]
+fn save_load_classify_is_identical() {
+    let mut bytes = Vec::new();
+    stance::model::file::write_model(model(), &mut bytes).unwrap();
+    let again = stance::model::file::read_model(bytes.as_slice()).unwrap();
+    assert_eq!(&again, model());
+    let mut second = Vec::new();
+    stance::model::file::write_model(&again, &mut second).unwrap();
+    assert_eq!(bytes, second, "save → load → save changed the bytes");
+    for text in ["Assad must go", "we will strike", "", "ça ira"] {
+        assert_eq!(again.predict(text), model().predict(text));
+    }
+}
