@@ -13,10 +13,12 @@
 //! only then through the alias table, because such aliases change holder over the years.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use super::quotes::Quote;
+use super::reported::is_weekday_or_month;
 use super::speakers::{Gender, SpeakerIndex};
 
 /// What a token is.
@@ -267,6 +269,136 @@ pub fn fold_words(phrase: &str) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Lexicon. Word lists compare the folded form (lowercase, unaccented, a final dot ignored); they
+// are compiled once into one map from word to class bits, so a token costs one lookup.
+
+const TITLE: u16 = 1 << 0;
+const ROLE_HEAD: u16 = 1 << 1;
+const ROLE_QUALIFIER: u16 = 1 << 2;
+const EMPTY_QUALIFIER: u16 = 1 << 3;
+const ORG: u16 = 1 << 4;
+const STOPWORD: u16 = 1 << 5;
+const PARTICLE: u16 = 1 << 6;
+const PREPOSITION: u16 = 1 << 7;
+const BEFORE_VERB: u16 = 1 << 8;
+const BLOCKS_VERB: u16 = 1 << 9;
+
+/// Words of titles and offices that may precede a name (`President`, `Foreign Minister`, `Mr`).
+const TITLE_WORDS: &str =
+    "president vice prime minister chancellor secretary deputy foreign defence defense interior \
+     finance economy state mr mrs ms dr sir dame lord lady senator sen rep representative \
+     governor gov general gen colonel col lieutenant lt captain capt major maj admiral adm king \
+     queen prince princess crown sheikh emir ayatollah pope cardinal bishop rabbi imam judge \
+     justice mayor ambassador envoy commander chief speaker leader chairman chairwoman director \
+     spokesman spokeswoman spokesperson premier prosecutor attorney congressman congresswoman \
+     former acting labour conservative republican democratic democrat opposition prof professor \
+     sgt sergeant president-elect sultan monarch head of the";
+
+/// Nouns naming an office, the head of a role description (`the U.S. president`).
+const ROLE_HEADS: &str =
+    "president minister chancellor leader premier secretary governor senator king queen prince \
+     emir ayatollah spokesman spokeswoman spokesperson ambassador envoy general commander chief \
+     head mayor prosecutor candidate congressman congresswoman chairman chairwoman director \
+     pope monarch sultan president-elect";
+
+/// Words that may come between `the` and an office (`the former Florida governor`).
+const ROLE_QUALIFIERS: &str =
+    "former then new outgoing incoming late acting deputy vice top foreign defence defense \
+     interior finance prime senior chief russian french";
+
+/// Qualifiers that say nothing about who holds the office.
+const EMPTY_QUALIFIERS: &str = "the of former then new outgoing incoming late acting top senior";
+
+/// Words of organisations and places: a capitalised run containing one is not a person.
+const ORG_WORDS: &str =
+    "state states house ministry department office council union nations federation republic \
+     kingdom party institute university academy agency committee commission army forces force \
+     police court parliament congress senate assembly government administration post times news \
+     press journal reuters group bank fund organization organisation association foundation \
+     center centre front brigade brigades movement coalition alliance square street avenue \
+     place palace hall airport sea ocean gulf peninsula island islands east west north south \
+     middle islamic airlines airways company corporation inc ltd club league guard navy command \
+     summit conference forum network tv radio channel service services security intelligence \
+     city county province region river mountains valley border church mosque cathedral hospital \
+     school college stadium museum bridge tower station port base camp prison treaty accord \
+     agreement declaration war crisis revolution monday tuesday wednesday thursday friday \
+     saturday sunday january february september october november december facebook twitter \
+     watch rights amnesty jihad borders frontieres crescent cross ministers leaders nato google \
+     federal national international european united emirates daesh isis isil al-qaeda al-qaida \
+     hezbollah hamas taliban kremlin pentagon";
+
+/// Capitalised function words that start sentences but never names.
+const CAPITALISED_STOPWORDS: &str =
+    "the a an and but or both in on at as with when while after before meanwhile however this \
+     that these those it he she we they i his her their our its if so then also even still yet \
+     only just earlier later today yesterday for from by of to since during under over between \
+     among against despite although though because where what who which why how there here all \
+     some many most several every each no not according asked last next first likewise moreover \
+     instead indeed thus nonetheless nevertheless speaking sitting addressing citing unlike \
+     like dear mind read share watch";
+
+const NAME_PARTICLES: &str =
+    "von van der den de del della da di du la le bin ibn al el ter ten dos das abu bint";
+
+/// Prepositions: a mention right after one is not a subject (`talks with Hollande`).
+const PREPOSITIONS: &str =
+    "with by to of from for at in on about against after before between among than like toward \
+     towards into over under without via alongside behind";
+
+/// Words that may stand between a speaker and a speech verb (`Putin also said`).
+const BEFORE_VERB_WORDS: &str =
+    "also today yesterday tonight notably repeatedly again then later earlier previously \
+     reportedly once further firmly strongly publicly privately quickly immediately separately \
+     recently never only just still has have had was were is would will did does now frequently \
+     often openly flatly bluntly angrily calmly simply however even subsequently finally \
+     personally himself herself themselves monday tuesday wednesday thursday friday saturday \
+     sunday";
+
+/// Words after which a following verb is not a speech verb with a subject (`the added`, `a
+/// noted author`, `his newly declared war`, `to say`).
+const BLOCKS_VERB_WORDS: &str =
+    "the a an his her their its our my your this these those to of in on at for with from into \
+     about that which than not be been being no so any some every if whether what widely newly \
+     self well much less more most might may can could should must shall it they we i you there \
+     here as by without get got let make";
+
+/// Compiles space-separated word lists into one map from word to the OR of their class bits.
+pub fn build_lexicon(lists: &[(&'static str, u16)]) -> HashMap<&'static str, u16> {
+    let mut map: HashMap<&'static str, u16> = HashMap::new();
+    for &(words, class) in lists {
+        for w in words.split_whitespace() {
+            *map.entry(w).or_default() |= class;
+        }
+    }
+    map
+}
+
+fn lexicon() -> &'static HashMap<&'static str, u16> {
+    static LEXICON: OnceLock<HashMap<&'static str, u16>> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        build_lexicon(&[
+            (TITLE_WORDS, TITLE),
+            (ROLE_HEADS, ROLE_HEAD),
+            (ROLE_QUALIFIERS, ROLE_QUALIFIER),
+            (EMPTY_QUALIFIERS, EMPTY_QUALIFIER),
+            (ORG_WORDS, ORG),
+            (CAPITALISED_STOPWORDS, STOPWORD),
+            (NAME_PARTICLES, PARTICLE),
+            (PREPOSITIONS, PREPOSITION),
+            (BEFORE_VERB_WORDS, BEFORE_VERB),
+            (BLOCKS_VERB_WORDS, BLOCKS_VERB),
+        ])
+    })
+}
+
+/// Whether the folded `word` (a final dot ignored) belongs to the lexicon class `class`.
+fn in_class(word: &str, class: u16) -> bool {
+    lexicon()
+        .get(word.trim_end_matches('.'))
+        .is_some_and(|c| c & class != 0)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Word lists. All compare the folded (lowercase, unaccented) form.
 
 /// The country key of a country or nationality word (`French` and `France` give `france`).
@@ -324,672 +456,75 @@ fn is_nationality(word: &str) -> bool {
     nationality_key(word).is_some()
 }
 
+/// Whether a descriptor key (see [`descriptor_key`]) is a country.
+pub fn is_nationality_key(key: &str) -> bool {
+    nationality_key(key) == Some(key)
+}
+
+/// A nationality adjective (`French`, `Jordanian`), not a country noun that may also be a
+/// given name (`Jordan`, `Georgia`, `India`).
+fn is_nationality_adjective(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    match nationality_key(w) {
+        Some(key) => {
+            key != w
+                && !matches!(
+                    w,
+                    "britain" | "america" | "europe" | "england" | "arabia" | "turkiye"
+                )
+        }
+        None => false,
+    }
+}
+
 /// Words of titles and offices that may precede a name (`President`, `Foreign Minister`, `Mr`).
 fn is_title_word(word: &str) -> bool {
-    matches!(
-        word.trim_end_matches('.'),
-        "president"
-            | "vice"
-            | "prime"
-            | "minister"
-            | "chancellor"
-            | "secretary"
-            | "deputy"
-            | "foreign"
-            | "defence"
-            | "defense"
-            | "interior"
-            | "finance"
-            | "economy"
-            | "state"
-            | "mr"
-            | "mrs"
-            | "ms"
-            | "dr"
-            | "sir"
-            | "dame"
-            | "lord"
-            | "lady"
-            | "senator"
-            | "sen"
-            | "rep"
-            | "representative"
-            | "governor"
-            | "gov"
-            | "general"
-            | "gen"
-            | "colonel"
-            | "col"
-            | "lieutenant"
-            | "lt"
-            | "captain"
-            | "capt"
-            | "major"
-            | "maj"
-            | "admiral"
-            | "adm"
-            | "king"
-            | "queen"
-            | "prince"
-            | "princess"
-            | "crown"
-            | "sheikh"
-            | "emir"
-            | "ayatollah"
-            | "pope"
-            | "cardinal"
-            | "bishop"
-            | "rabbi"
-            | "imam"
-            | "judge"
-            | "justice"
-            | "mayor"
-            | "ambassador"
-            | "envoy"
-            | "commander"
-            | "chief"
-            | "speaker"
-            | "leader"
-            | "chairman"
-            | "chairwoman"
-            | "director"
-            | "spokesman"
-            | "spokeswoman"
-            | "spokesperson"
-            | "premier"
-            | "prosecutor"
-            | "attorney"
-            | "congressman"
-            | "congresswoman"
-            | "former"
-            | "acting"
-            | "labour"
-            | "conservative"
-            | "republican"
-            | "democratic"
-            | "democrat"
-            | "opposition"
-            | "prof"
-            | "professor"
-            | "sgt"
-            | "sergeant"
-            | "president-elect"
-            | "sultan"
-            | "monarch"
-            | "head"
-            | "of"
-            | "the"
-    )
+    in_class(word, TITLE)
 }
 
 /// Nouns naming an office, the head of a role description (`the U.S. president`).
 pub fn is_role_head(word: &str) -> bool {
-    matches!(
-        word,
-        "president"
-            | "minister"
-            | "chancellor"
-            | "leader"
-            | "premier"
-            | "secretary"
-            | "governor"
-            | "senator"
-            | "king"
-            | "queen"
-            | "prince"
-            | "emir"
-            | "ayatollah"
-            | "spokesman"
-            | "spokeswoman"
-            | "spokesperson"
-            | "ambassador"
-            | "envoy"
-            | "general"
-            | "commander"
-            | "chief"
-            | "head"
-            | "mayor"
-            | "prosecutor"
-            | "candidate"
-            | "congressman"
-            | "congresswoman"
-            | "chairman"
-            | "chairwoman"
-            | "director"
-            | "pope"
-            | "monarch"
-            | "sultan"
-            | "president-elect"
-    )
+    in_class(word, ROLE_HEAD)
 }
 
 /// Words that may come between `the` and an office (`the former Florida governor`).
 fn is_role_qualifier(word: &str) -> bool {
-    matches!(
-        word,
-        "former"
-            | "then"
-            | "new"
-            | "outgoing"
-            | "incoming"
-            | "late"
-            | "acting"
-            | "deputy"
-            | "vice"
-            | "top"
-            | "foreign"
-            | "defence"
-            | "defense"
-            | "interior"
-            | "finance"
-            | "prime"
-            | "senior"
-            | "chief"
-            | "russian"
-            | "french"
-    )
+    in_class(word, ROLE_QUALIFIER)
 }
 
 /// Qualifiers that say nothing about who holds the office.
 fn is_empty_qualifier(word: &str) -> bool {
-    matches!(
-        word,
-        "the"
-            | "of"
-            | "former"
-            | "then"
-            | "new"
-            | "outgoing"
-            | "incoming"
-            | "late"
-            | "acting"
-            | "top"
-            | "senior"
-    )
+    in_class(word, EMPTY_QUALIFIER)
 }
 
 /// Words of organisations and places: a capitalised run containing one is not a person.
 fn is_org_word(word: &str) -> bool {
-    matches!(
-        word.trim_end_matches('.'),
-        "state"
-            | "states"
-            | "house"
-            | "ministry"
-            | "department"
-            | "office"
-            | "council"
-            | "union"
-            | "nations"
-            | "federation"
-            | "republic"
-            | "kingdom"
-            | "party"
-            | "institute"
-            | "university"
-            | "academy"
-            | "agency"
-            | "committee"
-            | "commission"
-            | "army"
-            | "forces"
-            | "force"
-            | "police"
-            | "court"
-            | "parliament"
-            | "congress"
-            | "senate"
-            | "assembly"
-            | "government"
-            | "administration"
-            | "post"
-            | "times"
-            | "news"
-            | "press"
-            | "journal"
-            | "reuters"
-            | "group"
-            | "bank"
-            | "fund"
-            | "organization"
-            | "organisation"
-            | "association"
-            | "foundation"
-            | "center"
-            | "centre"
-            | "front"
-            | "brigade"
-            | "brigades"
-            | "movement"
-            | "coalition"
-            | "alliance"
-            | "square"
-            | "street"
-            | "avenue"
-            | "place"
-            | "palace"
-            | "hall"
-            | "airport"
-            | "sea"
-            | "ocean"
-            | "gulf"
-            | "peninsula"
-            | "island"
-            | "islands"
-            | "east"
-            | "west"
-            | "north"
-            | "south"
-            | "middle"
-            | "islamic"
-            | "airlines"
-            | "airways"
-            | "company"
-            | "corporation"
-            | "inc"
-            | "ltd"
-            | "club"
-            | "league"
-            | "guard"
-            | "navy"
-            | "command"
-            | "summit"
-            | "conference"
-            | "forum"
-            | "network"
-            | "tv"
-            | "radio"
-            | "channel"
-            | "service"
-            | "services"
-            | "security"
-            | "intelligence"
-            | "city"
-            | "county"
-            | "province"
-            | "region"
-            | "river"
-            | "mountains"
-            | "valley"
-            | "border"
-            | "church"
-            | "mosque"
-            | "cathedral"
-            | "hospital"
-            | "school"
-            | "college"
-            | "stadium"
-            | "museum"
-            | "bridge"
-            | "tower"
-            | "station"
-            | "port"
-            | "base"
-            | "camp"
-            | "prison"
-            | "treaty"
-            | "accord"
-            | "agreement"
-            | "declaration"
-            | "war"
-            | "crisis"
-            | "revolution"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "january"
-            | "february"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-            | "facebook"
-            | "twitter"
-            | "watch"
-            | "rights"
-            | "amnesty"
-            | "jihad"
-            | "borders"
-            | "frontieres"
-            | "crescent"
-            | "cross"
-            | "ministers"
-            | "leaders"
-            | "nato"
-            | "google"
-            | "federal"
-            | "national"
-            | "international"
-            | "european"
-            | "united"
-            | "emirates"
-            | "daesh"
-            | "isis"
-            | "isil"
-            | "al-qaeda"
-            | "al-qaida"
-            | "hezbollah"
-            | "hamas"
-            | "taliban"
-            | "kremlin"
-            | "pentagon"
-    )
+    in_class(word, ORG)
 }
 
 /// Capitalised function words that start sentences but never names.
 fn is_capitalised_stopword(word: &str) -> bool {
-    matches!(
-        word,
-        "the"
-            | "a"
-            | "an"
-            | "and"
-            | "but"
-            | "or"
-            | "both"
-            | "in"
-            | "on"
-            | "at"
-            | "as"
-            | "with"
-            | "when"
-            | "while"
-            | "after"
-            | "before"
-            | "meanwhile"
-            | "however"
-            | "this"
-            | "that"
-            | "these"
-            | "those"
-            | "it"
-            | "he"
-            | "she"
-            | "we"
-            | "they"
-            | "i"
-            | "his"
-            | "her"
-            | "their"
-            | "our"
-            | "its"
-            | "if"
-            | "so"
-            | "then"
-            | "also"
-            | "even"
-            | "still"
-            | "yet"
-            | "only"
-            | "just"
-            | "earlier"
-            | "later"
-            | "today"
-            | "yesterday"
-            | "for"
-            | "from"
-            | "by"
-            | "of"
-            | "to"
-            | "since"
-            | "during"
-            | "under"
-            | "over"
-            | "between"
-            | "among"
-            | "against"
-            | "despite"
-            | "although"
-            | "though"
-            | "because"
-            | "where"
-            | "what"
-            | "who"
-            | "which"
-            | "why"
-            | "how"
-            | "there"
-            | "here"
-            | "all"
-            | "some"
-            | "many"
-            | "most"
-            | "several"
-            | "every"
-            | "each"
-            | "no"
-            | "not"
-            | "according"
-            | "asked"
-            | "last"
-            | "next"
-            | "first"
-            | "likewise"
-            | "moreover"
-            | "instead"
-            | "indeed"
-            | "thus"
-            | "nonetheless"
-            | "nevertheless"
-            | "speaking"
-            | "sitting"
-            | "addressing"
-            | "citing"
-            | "unlike"
-            | "like"
-            | "dear"
-            | "mind"
-            | "read"
-            | "share"
-            | "watch"
-    )
+    in_class(word, STOPWORD)
 }
 
 fn is_name_particle(word: &str) -> bool {
-    matches!(
-        word,
-        "von"
-            | "van"
-            | "der"
-            | "den"
-            | "de"
-            | "del"
-            | "della"
-            | "da"
-            | "di"
-            | "du"
-            | "la"
-            | "le"
-            | "bin"
-            | "ibn"
-            | "al"
-            | "el"
-            | "ter"
-            | "ten"
-            | "dos"
-            | "das"
-            | "abu"
-            | "bint"
-    )
+    in_class(word, PARTICLE)
 }
 
 /// Prepositions: a mention right after one is not a subject (`talks with Hollande`).
 pub fn is_preposition(w: &str) -> bool {
-    matches!(
-        w,
-        "with"
-            | "by"
-            | "to"
-            | "of"
-            | "from"
-            | "for"
-            | "at"
-            | "in"
-            | "on"
-            | "about"
-            | "against"
-            | "after"
-            | "before"
-            | "between"
-            | "among"
-            | "than"
-            | "like"
-            | "toward"
-            | "towards"
-            | "into"
-            | "over"
-            | "under"
-            | "without"
-            | "via"
-            | "alongside"
-            | "behind"
-    )
+    in_class(w, PREPOSITION)
 }
 
 /// Words that may stand between a speaker and a speech verb (`Putin also said`).
 fn is_skippable_before_verb(word: &str) -> bool {
-    matches!(
-        word,
-        "also"
-            | "today"
-            | "yesterday"
-            | "tonight"
-            | "notably"
-            | "repeatedly"
-            | "again"
-            | "then"
-            | "later"
-            | "earlier"
-            | "previously"
-            | "reportedly"
-            | "once"
-            | "further"
-            | "firmly"
-            | "strongly"
-            | "publicly"
-            | "privately"
-            | "quickly"
-            | "immediately"
-            | "separately"
-            | "recently"
-            | "never"
-            | "only"
-            | "just"
-            | "still"
-            | "has"
-            | "have"
-            | "had"
-            | "was"
-            | "were"
-            | "is"
-            | "would"
-            | "will"
-            | "did"
-            | "does"
-            | "now"
-            | "frequently"
-            | "often"
-            | "openly"
-            | "flatly"
-            | "bluntly"
-            | "angrily"
-            | "calmly"
-            | "simply"
-            | "however"
-            | "even"
-            | "subsequently"
-            | "finally"
-            | "personally"
-            | "himself"
-            | "herself"
-            | "themselves"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-    )
+    in_class(word, BEFORE_VERB)
 }
 
 /// Words after which a following verb is not a speech verb with a subject (`the added`, `a
 /// noted author`, `his newly declared war`, `to say`).
 fn blocks_verb(word: &str) -> bool {
-    matches!(
-        word,
-        "the"
-            | "a"
-            | "an"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "my"
-            | "your"
-            | "this"
-            | "these"
-            | "those"
-            | "to"
-            | "of"
-            | "in"
-            | "on"
-            | "at"
-            | "for"
-            | "with"
-            | "from"
-            | "into"
-            | "about"
-            | "that"
-            | "which"
-            | "than"
-            | "not"
-            | "be"
-            | "been"
-            | "being"
-            | "no"
-            | "so"
-            | "any"
-            | "some"
-            | "every"
-            | "if"
-            | "whether"
-            | "what"
-            | "widely"
-            | "newly"
-            | "self"
-            | "well"
-            | "much"
-            | "less"
-            | "more"
-            | "most"
-            | "might"
-            | "may"
-            | "can"
-            | "could"
-            | "should"
-            | "must"
-            | "shall"
-            | "it"
-            | "they"
-            | "we"
-            | "i"
-            | "you"
-            | "there"
-            | "here"
-            | "as"
-            | "by"
-            | "without"
-            | "get"
-            | "got"
-            | "let"
-            | "make"
-    )
+    in_class(word, BLOCKS_VERB)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -998,7 +533,8 @@ fn blocks_verb(word: &str) -> bool {
 /// What kind of person mention a token span is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MentionKind {
-    /// An alias from the table; `role` when the alias is a role description (`the French president`).
+    /// An alias from the table; `role` when the alias describes an office (`the French
+    /// president`).
     Known {
         /// Index of the speaker in the table.
         speaker: usize,
@@ -1257,7 +793,8 @@ impl SentenceAnalysis {
         if a > last {
             return None;
         }
-        let is_descriptor = |w: &str| is_title_word(w) || is_dotted(w) || is_org_word(w) || is_nationality(w);
+        let is_descriptor =
+            |w: &str| is_title_word(w) || is_dotted(w) || is_org_word(w) || is_nationality_adjective(w);
         let name_from = (a..=last)
             .rev()
             .find(|&k| is_descriptor(self.word(k)))
@@ -1311,13 +848,8 @@ impl SentenceAnalysis {
         {
             last = j + 2;
         }
-        if self.is_name_token(last + 1) && !covered.get(last + 1).copied().unwrap_or(true) {
-            return None; // `the Russian President Vladimir Putin` is a name with a title
-        }
-        if self.is_name_token(last + 1) {
-            return None;
-        }
-        Some(last)
+        // `the Russian President Vladimir Putin` is a name with its title, not a role.
+        (!self.is_name_token(last + 1)).then_some(last)
     }
 }
 
@@ -1350,7 +882,7 @@ pub fn find_subject(
     let mut j = verb;
     let mut skipped = 0;
     while j > 0 && skipped < 4 && a.is_word(j - 1) && is_skippable_before_verb(a.word(j - 1)) {
-        if j >= 2 && a.word(j - 2) == "on" && is_org_word(a.word(j - 1)) {
+        if j >= 2 && a.word(j - 2) == "on" && is_weekday_or_month(a.word(j - 1)) {
             j -= 1; // `on Tuesday`
         }
         j -= 1;
@@ -1387,6 +919,45 @@ pub fn find_subject(
 
 /// The subject whose last token is `at` (a word just before the verb).
 fn subject_ending_at(
+    a: &SentenceAnalysis,
+    at: usize,
+    verb: usize,
+    participle: bool,
+) -> Option<(Subject, usize)> {
+    let found = noun_subject_ending_at(a, at, verb, participle)?;
+    Some(skip_prepositional(a, found, verb, 0))
+}
+
+/// A noun phrase that is the object of a preposition is not the subject: in `a spokesman for
+/// Putin said` the speaker is `a spokesman`, in `Obama on a visit to Paris said` it is Obama.
+/// Looks past up to three such phrases for the head noun phrase.
+fn skip_prepositional(
+    a: &SentenceAnalysis,
+    found: (Subject, usize),
+    verb: usize,
+    depth: usize,
+) -> (Subject, usize) {
+    let first = match &found.0 {
+        Subject::Mentions(_) | Subject::Other(..) => found.1,
+        _ => return found,
+    };
+    if depth >= 3 || first < 2 || !a.is_word(first - 1) || !is_preposition(a.word(first - 1)) {
+        return found;
+    }
+    let before = first - 2;
+    if !matches!(a.toks[before].kind, TokKind::Word) {
+        return found;
+    }
+    match noun_subject_ending_at(a, before, verb, false) {
+        Some(head @ (Subject::Mentions(_) | Subject::Other(..), _)) => {
+            skip_prepositional(a, head, verb, depth + 1)
+        }
+        _ => found,
+    }
+}
+
+/// The subject whose last token is `at`, without looking past prepositions.
+fn noun_subject_ending_at(
     a: &SentenceAnalysis,
     at: usize,
     verb: usize,
@@ -1462,7 +1033,7 @@ fn compound(a: &SentenceAnalysis, m: usize) -> Vec<usize> {
     let mut group = vec![m];
     let mut first = a.mentions[m].first;
     let mut saw_and = false;
-    loop {
+    while group.len() < MAX_COMPOUND {
         if first < 2 {
             break;
         }
@@ -1476,11 +1047,15 @@ fn compound(a: &SentenceAnalysis, m: usize) -> Vec<usize> {
             break;
         };
         saw_and |= is_and;
-        group.insert(0, prev);
+        group.push(prev);
         first = a.mentions[prev].first;
     }
+    group.reverse();
     group
 }
+
+/// Most speakers one coordinated subject is split into (`A, B and C said`).
+const MAX_COMPOUND: usize = 6;
 
 /// Start of a plain noun phrase ending at `last` (`the official`, `Russia`), at most four words.
 fn noun_phrase_start(a: &SentenceAnalysis, last: usize) -> usize {
@@ -1629,6 +1204,12 @@ struct HistEntry {
     group: u32,
 }
 
+/// The last `LOOKBACK_ENTRIES` people recorded in the current sentence (bounding the work per
+/// pronoun in pathological sentences).
+fn recent(sentence_so_far: &[(usize, usize, bool)]) -> std::slice::Iter<'_, (usize, usize, bool)> {
+    sentence_so_far[sentence_so_far.len().saturating_sub(LOOKBACK_ENTRIES)..].iter()
+}
+
 /// How far back pronouns and role descriptions look, in recorded mentions and in sentences.
 const LOOKBACK_ENTRIES: usize = 64;
 const LOOKBACK_SENTENCES: u32 = 5;
@@ -1642,6 +1223,8 @@ pub struct Entities<'s> {
     by_speaker: HashMap<usize, usize>,
     surnames: HashMap<String, usize>,
     first_names: HashMap<String, usize>,
+    /// Shorter forms (word suffixes of two words or more) of full names: `al thani`.
+    suffixes: HashMap<String, usize>,
     history: Vec<HistEntry>,
     current: Vec<HistEntry>,
     sentence: u32,
@@ -1658,6 +1241,7 @@ impl<'s> Entities<'s> {
             by_speaker: HashMap::new(),
             surnames: HashMap::new(),
             first_names: HashMap::new(),
+            suffixes: HashMap::new(),
             history: Vec::new(),
             current: Vec::new(),
             sentence: 0,
@@ -1673,7 +1257,8 @@ impl<'s> Entities<'s> {
     /// Starts a new sentence: what the previous one recorded becomes history.
     pub fn begin_sentence(&mut self) {
         self.history.append(&mut self.current);
-        // Lookups only read the last `LOOKBACK_ENTRIES`; trimming in bulk keeps this amortised O(1).
+        // Lookups only read the last `LOOKBACK_ENTRIES`; trimming in bulk keeps this amortised
+        // O(1) per sentence.
         if self.history.len() > 4 * LOOKBACK_ENTRIES {
             let excess = self.history.len() - LOOKBACK_ENTRIES;
             self.history.drain(..excess);
@@ -1729,11 +1314,8 @@ impl<'s> Entities<'s> {
             if let Some(&e) = found {
                 return Some(e);
             }
-        } else {
-            let suffix = format!(" {key}");
-            if let Some((_, &e)) = self.by_name.iter().find(|(k, _)| k.ends_with(&suffix)) {
-                return Some(e);
-            }
+        } else if let Some(&e) = self.suffixes.get(key) {
+            return Some(e);
         }
         // The table may know the person under this name.
         if let Some(speaker) = self.index.resolve_id(name) {
@@ -1754,6 +1336,11 @@ impl<'s> Entities<'s> {
             if let Some(first) = key.split(' ').next() {
                 self.first_names.entry(first.to_string()).or_insert(id);
             }
+            // Every shorter form of two words or more, from the second word on.
+            let starts = key.match_indices(' ').map(|(i, _)| i + 1).collect::<Vec<_>>();
+            for &from in starts.iter().rev().skip(1) {
+                self.suffixes.entry(key[from..].to_string()).or_insert(id);
+            }
         }
         Some(id)
     }
@@ -1773,7 +1360,9 @@ impl<'s> Entities<'s> {
     }
 
     /// Whether `entity` fits the description `head` (an office) with `quals` (descriptor keys).
-    fn fits_role(&self, entity: usize, head: &str, quals: &[String]) -> bool {
+    /// When `lenient`, a nationality qualifier only has to be not contradicted (the person's
+    /// nationality is unknown), so `the French president` fits a `President Macron`.
+    fn fits_role(&self, entity: usize, head: &str, quals: &[String], lenient: bool) -> bool {
         let Some(e) = self.list.get(entity) else {
             return false;
         };
@@ -1795,7 +1384,14 @@ impl<'s> Entities<'s> {
             "premier" => has("prime") || has("premier"),
             h => has(h),
         };
-        head_ok && quals.iter().all(|q| has(q))
+        let nationality_known = || {
+            e.extra.iter().any(|d| nationality_key(d).is_some())
+                || e.speaker.is_some_and(|s| self.index.has_nationality(s))
+        };
+        head_ok
+            && quals
+                .iter()
+                .all(|q| has(q) || (lenient && nationality_key(q).is_some() && !nationality_known()))
     }
 
     /// Resolves mention `m` of the sentence (not a pronoun or role lookup that needs context
@@ -1811,9 +1407,7 @@ impl<'s> Entities<'s> {
         match mention.kind {
             MentionKind::Known { speaker, role } => {
                 if role {
-                    if let Some(e) = self.role_carry(a, mention.first, mention.last, sentence_so_far) {
-                        return Some(e);
-                    }
+                    return self.resolve_role(a, mention.first, mention.last, sentence_so_far, Some(speaker));
                 }
                 let e = self.for_speaker(speaker);
                 self.learn(e, a, mention.first, mention.last);
@@ -1833,7 +1427,7 @@ impl<'s> Entities<'s> {
                 Some(e)
             }
             MentionKind::Pronoun(g) => self.pronoun(g, mention.first, sentence_so_far),
-            MentionKind::Role => self.role_carry(a, mention.first, mention.last, sentence_so_far),
+            MentionKind::Role => self.resolve_role(a, mention.first, mention.last, sentence_so_far, None),
         }
     }
 
@@ -1862,7 +1456,7 @@ impl<'s> Entities<'s> {
     pub fn memorable(a: &SentenceAnalysis, m: usize) -> bool {
         match a.mentions.get(m).map(|m| m.kind) {
             Some(MentionKind::Known { role, .. }) => !role,
-            Some(MentionKind::Name { titled, .. }) => titled,
+            Some(MentionKind::Name { .. }) => true,
             _ => false,
         }
     }
@@ -1875,16 +1469,17 @@ impl<'s> Entities<'s> {
 
     /// `he`/`she` at token `at`: the nearest compatible person, preferring speakers.
     fn pronoun(&self, g: Gender, at: usize, sentence_so_far: &[(usize, usize, bool)]) -> Option<usize> {
-        // Same sentence, before the pronoun.
-        let here: Vec<(usize, bool)> = sentence_so_far
-            .iter()
-            .filter(|&&(tok, e, _)| tok < at && self.gender_fits(e, g))
-            .map(|&(_, e, s)| (e, s))
-            .collect();
-        if let Some(&(e, _)) = here.iter().rev().find(|(_, s)| *s) {
-            return Some(e);
+        // Same sentence, before the pronoun: the latest speaker, else the first person named.
+        let before = recent(sentence_so_far).filter(|&&(tok, e, _)| tok < at && self.gender_fits(e, g));
+        let speaker = before
+            .clone()
+            .filter(|&&(_, _, s)| s)
+            .max_by_key(|&&(tok, _, _)| tok)
+            .map(|&(_, e, _)| e);
+        if speaker.is_some() {
+            return speaker;
         }
-        if let Some(&(e, _)) = here.first() {
+        if let Some(&(_, e, _)) = before.min_by_key(|&&(tok, _, _)| tok) {
             return Some(e);
         }
         // Earlier sentences: the most recent one with a compatible person.
@@ -1912,32 +1507,71 @@ impl<'s> Entities<'s> {
         in_sentence.last().map(|h| h.entity)
     }
 
-    /// A role description at tokens `first..=last`: the most recent person who fits it.
-    fn role_carry(
-        &self,
+    /// Resolves a role description at tokens `first..=last` (`the president`, `the former
+    /// Florida governor`); `table` is the speaker the alias table gives for it, if any. In order:
+    /// the most recent person whose titles fit; the table's speaker if the article already named
+    /// them; the most recent person named without any title (a `Macron` never called president
+    /// before); the table's speaker. Role aliases change holders over the years, so the article
+    /// is trusted before the table.
+    fn resolve_role(
+        &mut self,
         a: &SentenceAnalysis,
         first: usize,
         last: usize,
         sentence_so_far: &[(usize, usize, bool)],
+        table: Option<usize>,
     ) -> Option<usize> {
         let words: Vec<&str> = (first..=last)
             .filter(|&k| a.is_word(k))
             .map(|k| a.word(k))
             .collect();
-        let head_pos = words.iter().rposition(|w| is_role_head(w))?;
+        let head_pos = words.iter().rposition(|w| is_role_head(w));
+        let Some(head_pos) = head_pos else {
+            return table.map(|s| self.for_speaker(s));
+        };
         let head = words[head_pos];
         let quals: Vec<String> = words
             .iter()
             .enumerate()
             .filter(|&(i, w)| {
-                i != head_pos && !is_empty_qualifier(w) && !(*w == "state" || *w == "government")
+                i != head_pos && !is_empty_qualifier(w) && !matches!(*w, "state" | "government")
             })
             .map(|(_, w)| descriptor_key(w))
             .collect();
-        for &(tok, e, _) in sentence_so_far.iter().rev() {
-            if tok < first && self.fits_role(e, head, &quals) {
-                return Some(e);
-            }
+        if let Some(e) = self.role_carry(head, &quals, first, sentence_so_far, false) {
+            return Some(e);
+        }
+        if let Some(&e) = table.and_then(|s| self.by_speaker.get(&s)) {
+            return Some(e);
+        }
+        if let Some(e) = self.role_carry(head, &quals, first, sentence_so_far, true) {
+            self.learn(e, a, first, last);
+            return Some(e);
+        }
+        if let Some(e) = self.untitled_recent(&quals, first, sentence_so_far) {
+            self.learn(e, a, first, last);
+            return Some(e);
+        }
+        let e = self.for_speaker(table?);
+        self.learn(e, a, first, last);
+        Some(e)
+    }
+
+    /// The most recent person who fits the office `head` with qualifiers `quals` (see
+    /// [`Entities::fits_role`] for `lenient`).
+    fn role_carry(
+        &self,
+        head: &str,
+        quals: &[String],
+        first: usize,
+        sentence_so_far: &[(usize, usize, bool)],
+        lenient: bool,
+    ) -> Option<usize> {
+        let nearest = recent(sentence_so_far)
+            .filter(|&&(tok, e, _)| tok < first && self.fits_role(e, head, quals, lenient))
+            .max_by_key(|&&(tok, _, _)| tok);
+        if let Some(&(_, e, _)) = nearest {
+            return Some(e);
         }
         let oldest = self.sentence.saturating_sub(4 * LOOKBACK_SENTENCES);
         self.history
@@ -1945,7 +1579,56 @@ impl<'s> Entities<'s> {
             .rev()
             .take(LOOKBACK_ENTRIES)
             .take_while(|h| h.sentence >= oldest)
-            .find(|h| self.fits_role(h.entity, head, &quals))
+            .find(|h| self.fits_role(h.entity, head, quals, lenient))
             .map(|h| h.entity)
+    }
+
+    /// The most recent person of the last few sentences known by name only (no office at all),
+    /// whose nationality, if known, does not contradict `quals`; speakers first.
+    fn untitled_recent(
+        &self,
+        quals: &[String],
+        first: usize,
+        sentence_so_far: &[(usize, usize, bool)],
+    ) -> Option<usize> {
+        let fits = |e: usize| {
+            let Some(entity) = self.list.get(e) else {
+                return false;
+            };
+            let has = |k: &str| {
+                entity.extra.contains(k) || entity.speaker.is_some_and(|s| self.index.has_descriptor(s, k))
+            };
+            let has_office = entity.extra.iter().any(|d| is_role_head(d))
+                || entity.speaker.is_some_and(|s| self.index.has_any_role(s));
+            let nationality_ok = quals
+                .iter()
+                .filter(|q| nationality_key(q).is_some())
+                .all(|q| has(q) || !entity.extra.iter().any(|d| nationality_key(d).is_some()));
+            !has_office && nationality_ok
+        };
+        let oldest = self.sentence.saturating_sub(3);
+        let here = recent(sentence_so_far).rev().filter(|&&(tok, _, _)| tok < first);
+        let before = self
+            .history
+            .iter()
+            .rev()
+            .take(LOOKBACK_ENTRIES)
+            .take_while(|h| h.sentence >= oldest);
+        for speakers_only in [true, false] {
+            let from_here = here
+                .clone()
+                .find(|&&(_, e, s)| (s || !speakers_only) && fits(e))
+                .map(|&(_, e, _)| e);
+            if from_here.is_some() {
+                return from_here;
+            }
+            if let Some(h) = before
+                .clone()
+                .find(|h| (h.speaker || !speakers_only) && fits(h.entity))
+            {
+                return Some(h.entity);
+            }
+        }
+        None
     }
 }

@@ -225,7 +225,7 @@ pub fn evaluate(
             .map(|(_, p)| p)
             .collect();
         let golds: Vec<&GoldStatement> = gold.iter().filter(|g| &g.source == source).collect();
-        scores.unattributed += preds.iter().filter(|p| p.speaker.is_none()).count();
+        scores.unattributed += preds.iter().filter(|p| !attributed(p)).count();
         let all = match_article(text, &preds, &golds, None);
         add(&mut scores.overall, &all);
         add(
@@ -302,7 +302,7 @@ pub fn article_errors(
                     .collect(),
                 unattributed: preds
                     .iter()
-                    .filter(|p| p.speaker.is_none())
+                    .filter(|p| !attributed(p))
                     .map(|p| (*p).clone())
                     .collect(),
             }
@@ -318,6 +318,11 @@ struct ArticleMatch {
     pairs: Vec<(usize, usize)>,
     /// Gold spans by gold index (`None` when the text is not in the article).
     spans: Vec<Option<(usize, usize)>>,
+}
+
+/// Whether a prediction names a speaker (`None` and an empty name do not).
+fn attributed(p: &Statement) -> bool {
+    p.speaker.as_deref().is_some_and(|s| !s.trim().is_empty())
 }
 
 fn overlaps_enough(a: (usize, usize), b: (usize, usize)) -> bool {
@@ -337,7 +342,7 @@ fn match_article(
         .map(|g| text.find(g.text.as_str()).map(|s| (s, s + g.text.len())))
         .collect();
     let predicted: Vec<usize> = (0..preds.len())
-        .filter(|&p| preds[p].speaker.is_some() && kind.map_or(true, |k| preds[p].kind == k))
+        .filter(|&p| attributed(preds[p]) && kind.map_or(true, |k| preds[p].kind == k))
         .collect();
     let gold: Vec<usize> = (0..golds.len())
         .filter(|&g| kind.map_or(true, |k| golds[g].kind == k))

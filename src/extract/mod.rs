@@ -32,7 +32,7 @@ use thiserror::Error;
 
 use std::collections::{HashMap, HashSet};
 
-use attribution::{is_preposition, Entities, MentionKind, SentenceAnalysis, Subject, TokKind, Who};
+use attribution::{is_preposition, Entities, SentenceAnalysis, Subject, TokKind, Who};
 use quotes::{Quote, Segmenter};
 use reported::{Cue, DirectOrFragment};
 pub use speakers::{Gender, Speaker, SpeakerError, SpeakerIndex};
@@ -188,17 +188,35 @@ struct SentenceRun<'r, 's> {
 impl SentenceRun<'_, '_> {
     fn run(&mut self, state: &mut ParagraphState) {
         let first_output = self.out.len();
-        self.extract(state);
+        self.entities.begin_sentence();
+        let mut cues = reported::find_cues(self.a);
+        self.resolve_speakers(&mut cues);
+        reported::assign_content(self.a, &mut cues);
+        let quote_toks: Vec<usize> = (0..self.a.toks.len())
+            .filter(|&k| matches!(self.a.toks[k].kind, TokKind::Quote(_)))
+            .collect();
+        let quote_cue = quotes_before_attributions(self.a, &mut cues, &quote_toks);
+        let mut done = self.emit_clauses(&cues, &quote_toks);
+        for (qi, ci) in quote_cue.iter().enumerate() {
+            if let (Some(ci), false) = (ci, done[qi]) {
+                done[qi] = true;
+                let attribution = self.attribution_of(&cues[*ci]);
+                self.emit_quote(quote_toks[qi], StatementKind::Direct, Some(&attribution));
+            }
+        }
+        let pending = self.emit_other_quotes(&cues, &quote_toks, &done, state);
+        if quote_toks.is_empty() {
+            self.credit_pending(&cues, state);
+        }
+        self.hand_over(&cues, pending, state);
         // Sentences come in text order; only a sentence's own statements need ordering.
         self.out[first_output..].sort_by_key(|s| (s.start, s.end));
     }
 
-    fn extract(&mut self, state: &mut ParagraphState) {
+    /// Resolves the people named in the sentence, in text order, then the speakers of each cue,
+    /// and records them all for later pronouns and role descriptions.
+    fn resolve_speakers(&mut self, cues: &mut [Cue]) {
         let a = self.a;
-        self.entities.begin_sentence();
-        let mut cues = reported::find_cues(a);
-
-        // People named in the sentence, resolved in text order.
         let mut so_far: Vec<(usize, usize, bool)> = Vec::new();
         let mut resolved: Vec<Option<usize>> = vec![None; a.mentions.len()];
         for (k, slot) in resolved.iter_mut().enumerate() {
@@ -212,10 +230,8 @@ impl SentenceRun<'_, '_> {
         }
         let mut records: Vec<(usize, usize, bool, u32)> =
             so_far.iter().map(|&(t, e, _)| (t, e, false, 0)).collect();
-
-        // The speakers of each cue.
         for ci in 0..cues.len() {
-            let who = self.speakers_of(&cues, ci, &resolved, &so_far);
+            let who = self.speakers_of(cues, ci, &resolved, &so_far);
             let group = self.entities.new_group();
             for w in &who {
                 if let Some(e) = w.entity {
@@ -229,59 +245,21 @@ impl SentenceRun<'_, '_> {
         for (_, e, speaker, group) in records {
             self.entities.record(e, speaker, group);
         }
+    }
 
-        reported::assign_content(a, &mut cues);
-        let quote_toks: Vec<usize> = (0..a.toks.len())
-            .filter(|&k| matches!(a.toks[k].kind, TokKind::Quote(_)))
-            .collect();
-
-        // A quote directly followed by an attribution (`"...," Putin said`) takes that cue; the
-        // cue then introduces no clause of its own, unless the clause is a quote too (`"A," he
-        // said, "B."`).
-        let mut quote_cue: Vec<Option<usize>> = vec![None; quote_toks.len()];
-        let mut cue_at: HashMap<usize, usize> = HashMap::new();
-        for (ci, c) in cues.iter().enumerate().rev() {
-            if !c.content_before {
-                cue_at.insert(c.attr_start, ci);
-            }
-        }
-        for (qi, &q) in quote_toks.iter().enumerate() {
-            if containing_cue(&cues, q).is_some() {
-                continue;
-            }
-            let mut k = q + 1;
-            while k <= q + 2
-                && matches!(
-                    a.toks.get(k).map(|t| t.kind),
-                    Some(TokKind::Punct(',' | '.' | '!' | '?' | '—' | '–'))
-                )
-            {
-                k += 1;
-            }
-            quote_cue[qi] = cue_at.get(&k).copied();
-        }
-        for ci in quote_cue.iter().flatten() {
-            let c = &mut cues[*ci];
-            let keeps = !c.content_before
-                && c.content
-                    .is_some_and(|(s, _)| matches!(a.toks[s].kind, TokKind::Quote(_)));
-            if !keeps {
-                c.content = None;
-                c.content_before = false;
-            }
-        }
-
-        // Clauses: reported speech, or the quote that is the statement.
+    /// Emits each cue's clause: reported speech, or the quote that is the statement. Returns
+    /// which quotes (indices into `quote_toks`) are taken care of.
+    fn emit_clauses(&mut self, cues: &[Cue], quote_toks: &[usize]) -> Vec<bool> {
         let mut done = vec![false; quote_toks.len()];
-        for c in &cues {
+        for c in cues {
             let attribution = self.attribution_of(c);
-            if attribution.entities().len() == 1 || !attribution.entities().is_empty() {
+            if !attribution.entities().is_empty() {
                 self.note_event(c.verb, &attribution);
             }
             let Some((s, e)) = c.content else {
                 continue;
             };
-            match reported::classify_clause(self.text, a, self.quotes, s, e) {
+            match reported::classify_clause(self.text, self.a, self.quotes, s, e) {
                 DirectOrFragment::Direct(qt) => {
                     if let Ok(qi) = quote_toks.binary_search(&qt) {
                         done[qi] = true;
@@ -292,31 +270,36 @@ impl SentenceRun<'_, '_> {
                     let from = quote_toks.partition_point(|&t| t < s);
                     let to = quote_toks.partition_point(|&t| t < e);
                     done[from..to].iter_mut().for_each(|d| *d = true);
-                    let span = a.span(s, e - 1);
+                    let span = self.a.span(s, e - 1);
                     self.emit(span, StatementKind::Reported, Some(&attribution));
                 }
             }
         }
+        done
+    }
 
-        // Quotes followed by their attribution.
-        for (qi, ci) in quote_cue.iter().enumerate() {
-            if let (Some(ci), false) = (ci, done[qi]) {
-                done[qi] = true;
-                let attribution = self.attribution_of(&cues[*ci]);
-                self.emit_quote(quote_toks[qi], StatementKind::Direct, Some(&attribution));
-            }
-        }
-
-        // The other quotes: continued, carried from the previous sentence, or unattributed.
+    /// The quotes no cue took: one opening a paragraph continues the previous paragraph's
+    /// speaker; a quote that is a whole sentence takes the previous sentence's speaker (or waits
+    /// for a bare `he said.`); another quote of three words or more takes the sentence's only
+    /// speaker, if there is exactly one, and is otherwise kept unattributed. Shorter ones are
+    /// scare quotes and dropped. Returns the spans left waiting.
+    fn emit_other_quotes(
+        &mut self,
+        cues: &[Cue],
+        quote_toks: &[usize],
+        done: &[bool],
+        state: &ParagraphState,
+    ) -> Vec<(usize, usize)> {
+        let a = self.a;
         let whole = quote_toks.len() == 1
             && a.toks
                 .iter()
                 .all(|t| matches!(t.kind, TokKind::Punct(_) | TokKind::Quote(_)));
-        let mut pending = Vec::new();
         let sentence_speakers: HashSet<usize> = cues
             .iter()
             .flat_map(|c| c.speakers.iter().filter_map(|w| w.entity))
             .collect();
+        let mut pending = Vec::new();
         for (qi, &qt) in quote_toks.iter().enumerate() {
             if done[qi] {
                 continue;
@@ -325,50 +308,77 @@ impl SentenceRun<'_, '_> {
                 continue;
             };
             let opens_paragraph = quote.continues || quote.open == state.start;
-            if opens_paragraph && state.continued.is_some() {
-                let attribution = state.continued.clone();
-                self.emit_quote(qt, StatementKind::Direct, attribution.as_ref());
+            if let (true, Some(continued)) = (opens_paragraph, &state.continued) {
+                self.emit_quote(qt, StatementKind::Direct, Some(continued));
             } else if whole {
-                match state.previous.clone() {
-                    Some(previous) => {
-                        self.emit_quote(qt, StatementKind::Direct, Some(&previous));
-                    }
-                    None => {
-                        if self.emit_quote(qt, StatementKind::Direct, None) {
-                            pending.push(quote.words(self.text));
-                        }
-                    }
+                if let Some(previous) = &state.previous {
+                    self.emit_quote(qt, StatementKind::Direct, Some(previous));
+                } else if self.emit_quote(qt, StatementKind::Direct, None) {
+                    pending.push(quote.words(self.text));
                 }
-            } else if quote.word_count(self.text) >= 3 {
-                let single = (sentence_speakers.len() == 1)
+            } else if quote.word_count(self.text) >= 3 && !self.names_something(qt, &quote) {
+                let only = (sentence_speakers.len() == 1)
                     .then(|| {
                         cues.iter()
                             .find(|c| c.speakers.iter().any(|w| w.entity.is_some()))
                     })
                     .flatten()
                     .map(|c| self.attribution_of(c));
-                self.emit_quote(qt, StatementKind::Direct, single.as_ref());
+                self.emit_quote(qt, StatementKind::Direct, only.as_ref());
             }
         }
+        pending
+    }
 
-        // `"A." Smith said.`: a bare attribution credits the previous sentence's lone quote.
-        if quote_toks.is_empty() && cues.len() == 1 && cues[0].content.is_none() && cues[0].attr_start == 0 {
-            let attribution = self.attribution_of(&cues[0]);
-            if let (Some(who), 1) = (attribution.who.first(), attribution.entities().len()) {
-                let name = who
-                    .entity
-                    .and_then(|e| self.entities.get(e))
-                    .map(|e| e.name.clone());
-                let earliest = state.pending.iter().map(|p| p.0).min().unwrap_or(usize::MAX);
-                for s in self.out.iter_mut().rev().take_while(|s| s.start >= earliest) {
-                    if s.speaker.is_none() && state.pending.contains(&(s.start, s.end)) {
-                        s.speaker.clone_from(&name);
-                        s.speaker_mention = slice(self.text, who.mention).to_string();
-                        s.cue = slice(self.text, attribution.cue).to_string();
-                    }
-                }
+    /// Whether the quote at token `tok` is a title or name rather than speech: written in Title
+    /// Case (`"Whirlwind of Diplomacy"`), or after a possessive or preposition (`on CBS' "Face
+    /// the Nation"`).
+    fn names_something(&self, tok: usize, quote: &Quote) -> bool {
+        let after_owner = tok > 0
+            && match self.a.toks[tok - 1].kind {
+                TokKind::Possessive => true,
+                TokKind::Word => is_preposition(self.a.word(tok - 1)),
+                _ => false,
+            };
+        let words: Vec<&str> = slice(self.text, (quote.start, quote.end))
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| w.chars().count() >= 4)
+            .collect();
+        let title_case = !words.is_empty() && words.iter().all(|w| w.starts_with(char::is_uppercase));
+        after_owner || title_case
+    }
+
+    /// `"A." Smith said.`: a sentence that is only an attribution credits the previous
+    /// sentence's unattributed whole-sentence quotes.
+    fn credit_pending(&mut self, cues: &[Cue], state: &ParagraphState) {
+        let [cue] = cues else {
+            return;
+        };
+        if cue.content.is_some() || cue.attr_start != 0 || state.pending.is_empty() {
+            return;
+        }
+        let attribution = self.attribution_of(cue);
+        let (Some(who), 1) = (attribution.who.first(), attribution.entities().len()) else {
+            return;
+        };
+        let name = who
+            .entity
+            .and_then(|e| self.entities.get(e))
+            .map(|e| e.name.clone());
+        let earliest = state.pending.iter().map(|p| p.0).min().unwrap_or(usize::MAX);
+        for s in self.out.iter_mut().rev().take_while(|s| s.start >= earliest) {
+            if s.speaker.is_none() && state.pending.contains(&(s.start, s.end)) {
+                s.speaker.clone_from(&name);
+                s.speaker_mention = slice(self.text, who.mention).to_string();
+                s.cue = slice(self.text, attribution.cue).to_string();
             }
         }
+    }
+
+    /// Leaves to the next sentence (and paragraph) what it may need: the latest attribution,
+    /// quotes waiting for one, and the speaker of a quote running on or announced by `said:`.
+    fn hand_over(&mut self, cues: &[Cue], pending: Vec<(usize, usize)>, state: &mut ParagraphState) {
         state.pending = pending;
         state.previous = self
             .last_event
@@ -381,7 +391,7 @@ impl SentenceRun<'_, '_> {
             }
         }
         // `Smith said:` at the end of a paragraph introduces the quote of the next one.
-        if a.is_punct(a.toks.len().wrapping_sub(1), ':') {
+        if self.a.is_punct(self.a.toks.len().wrapping_sub(1), ':') {
             if let Some(c) = cues.last().filter(|c| c.content.is_none()) {
                 let attribution = self.attribution_of(c);
                 if !attribution.entities().is_empty() {
@@ -514,6 +524,49 @@ fn slice(text: &str, span: (usize, usize)) -> &str {
     text.get(span.0..span.1).unwrap_or("")
 }
 
+/// For each quote (index into `quote_toks`) directly followed by an attribution (`"...,"
+/// Putin said`), the cue it takes. Such a cue then introduces no clause of its own, unless that
+/// clause is a quote too (`"A," he said, "B."`).
+fn quotes_before_attributions(
+    a: &SentenceAnalysis,
+    cues: &mut [Cue],
+    quote_toks: &[usize],
+) -> Vec<Option<usize>> {
+    let mut quote_cue: Vec<Option<usize>> = vec![None; quote_toks.len()];
+    let mut cue_at: HashMap<usize, usize> = HashMap::new();
+    for (ci, c) in cues.iter().enumerate().rev() {
+        if !c.content_before {
+            cue_at.insert(c.attr_start, ci);
+        }
+    }
+    for (qi, &q) in quote_toks.iter().enumerate() {
+        if containing_cue(cues, q).is_some() {
+            continue;
+        }
+        let mut k = q + 1;
+        while k <= q + 2
+            && matches!(
+                a.toks.get(k).map(|t| t.kind),
+                Some(TokKind::Punct(',' | '.' | '!' | '?' | '—' | '–'))
+            )
+        {
+            k += 1;
+        }
+        quote_cue[qi] = cue_at.get(&k).copied();
+    }
+    for ci in quote_cue.iter().flatten() {
+        let c = &mut cues[*ci];
+        let keeps = !c.content_before
+            && c.content
+                .is_some_and(|(s, _)| matches!(a.toks[s].kind, TokKind::Quote(_)));
+        if !keeps {
+            c.content = None;
+            c.content_before = false;
+        }
+    }
+    quote_cue
+}
+
 /// The cue whose clause contains token `tok`. Clauses after cues are disjoint and in order, but
 /// a clause before its cue may precede an earlier cue's, so both kinds are searched.
 fn containing_cue(cues: &[Cue], tok: usize) -> Option<usize> {
@@ -535,7 +588,7 @@ fn sentence_subject(a: &SentenceAnalysis, before: usize) -> Option<Vec<usize>> {
         }
         let after_preposition = m.first > 0 && a.is_word(m.first - 1) && is_preposition(a.word(m.first - 1));
         let possessive = matches!(a.toks.get(m.last + 1).map(|t| t.kind), Some(TokKind::Possessive));
-        if after_preposition || possessive || matches!(m.kind, MentionKind::Role) && false {
+        if after_preposition || possessive {
             k += 1;
             continue;
         }
@@ -813,6 +866,52 @@ mod tests {
             [
                 st(Some("Angela Merkel"), Reported, "the sanctions must stay"),
                 st(Some("Emmanuel Macron"), Reported, "the sanctions must stay"),
+            ]
+        );
+    }
+
+    #[test]
+    fn prepositional_phrases_are_not_speakers() {
+        let text = "A spokesman for Putin said the talks were over. \
+            Merkel on a visit to Paris said the alliance was strong.";
+        assert_eq!(
+            run(text, &table()),
+            [
+                st(None, Reported, "the talks were over"),
+                st(Some("Angela Merkel"), Reported, "the alliance was strong"),
+            ]
+        );
+    }
+
+    #[test]
+    fn role_alias_prefers_the_article_over_the_table() {
+        // The table's `the French president` is an older holder; the article's president wins.
+        let old = "speaker,gender,aliases\nFrancois Hollande,m,the French president\n\
+            Emmanuel Macron,m,President Emmanuel Macron\n";
+        let index = SpeakerIndex::from_csv(old.as_bytes(), "old.csv").expect("table");
+        let text = "Emmanuel Macron warned that Europe could die. The French president said time was short.";
+        assert_eq!(
+            run(text, &index),
+            [
+                st(Some("Emmanuel Macron"), Reported, "Europe could die"),
+                st(Some("Emmanuel Macron"), Reported, "time was short"),
+            ]
+        );
+        // With nobody in the article to hold the office, the table decides.
+        assert_eq!(
+            run("The French president said time was short.", &index),
+            [st(Some("Francois Hollande"), Reported, "time was short")]
+        );
+    }
+
+    #[test]
+    fn bare_attribution_sentence_credits_the_quote_before_it() {
+        let text = "\"We will win.\" Mr Smith said. \"We always do.\"";
+        assert_eq!(
+            run(text, &SpeakerIndex::empty()),
+            [
+                st(Some("Smith"), Direct, "We will win."),
+                st(Some("Smith"), Direct, "We always do."),
             ]
         );
     }

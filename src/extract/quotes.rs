@@ -76,7 +76,8 @@ pub struct Segmenter<'a> {
 
 impl<'a> Segmenter<'a> {
     /// Prepares to walk `text`. Articles without any double quotation mark are read with single
-    /// marks (`'...'`, `‘...’`) as their quotation marks; others treat single marks as plain text.
+    /// marks (`'...'`, `‘...’`) as their quotation marks; others treat single marks as plain
+    /// text.
     pub fn new(text: &'a str) -> Segmenter<'a> {
         let single_marks = !text.contains(['"', '“', '”', '„', '«', '»']);
         Segmenter {
@@ -383,6 +384,9 @@ fn split_sentences(text: &str, start: usize, end: usize, quotes: &[Quote]) -> Ve
     let mut sentence_start = start;
     let mut pos = start;
     let mut qi = 0;
+    // Cached next offsets of `.`/`!`/`?` and of `…`'s first byte; `None` until searched.
+    let mut next_stop: Option<usize> = None;
+    let mut next_e2: Option<usize> = None;
     while pos < end {
         while qi < quotes.len() && quotes[qi].open < pos {
             qi += 1;
@@ -404,11 +408,17 @@ fn split_sentences(text: &str, start: usize, end: usize, quotes: &[Quote]) -> Ve
         // Jump to the next sentence punctuation (or `…`'s first byte) before the next quote,
         // cutting over-long sentences at a space on the way.
         let stop = quotes.get(qi).map_or(end, |q| q.open.min(end));
-        let window = &bytes[pos..stop];
-        let found = match (memchr3(b'.', b'!', b'?', window), memchr(0xE2, window)) {
-            (Some(x), Some(y)) => Some(x.min(y)),
-            (x, y) => x.or(y),
-        };
+        // Next occurrences are cached and searched again only once passed, so each byte is
+        // scanned once (searching afresh each time would be quadratic on `. . .` or `“ “ “`).
+        let stale = |n: Option<usize>| n.map_or(true, |n| n < pos);
+        if stale(next_stop) {
+            next_stop = Some(memchr3(b'.', b'!', b'?', &bytes[pos..end]).map_or(end, |r| pos + r));
+        }
+        if stale(next_e2) {
+            next_e2 = Some(memchr(0xE2, &bytes[pos..end]).map_or(end, |r| pos + r));
+        }
+        let candidate = next_stop.unwrap_or(end).min(next_e2.unwrap_or(end));
+        let found = (candidate < stop).then_some(candidate - pos);
         let target = found.map_or(stop, |r| pos + r);
         while target > sentence_start + MAX_SENTENCE_BYTES {
             let from = pos.max(sentence_start + MAX_SENTENCE_BYTES);

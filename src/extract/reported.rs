@@ -14,7 +14,10 @@
 //! clause's verb or words after the quote are outside the marks, so the statement is reported and
 //! keeps the marks). [`classify_clause`] draws that line.
 
-use super::attribution::{find_subject, SentenceAnalysis, Subject, TokKind, Who};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::attribution::{build_lexicon, find_subject, SentenceAnalysis, Subject, TokKind, Who};
 use super::quotes::Quote;
 
 /// The grammar of a cue: what may follow it and where its clause starts.
@@ -67,6 +70,67 @@ pub struct Cue {
     pub speakers: Vec<Who>,
 }
 
+// Lexicon of cue grammar (folded words, a final dot ignored), compiled once.
+
+const PHRASE_VERB: u16 = 1 << 0;
+const ADVERBIAL: u16 = 1 << 1;
+const TIME: u16 = 1 << 2;
+const WEEKDAY_MONTH: u16 = 1 << 3;
+const VERBISH: u16 = 1 << 4;
+const NP_OPENER: u16 = 1 << 5;
+
+/// Whether `w` starts any fixed cue phrase (a quick filter before [`match_phrase`]).
+const PHRASE_VERBS: &str =
+    "set sets setting laid lays laying spelled spelt spells put puts putting made makes making \
+     presented presents presenting outlined outlines outlining pressed presses pressing \
+     reaffirmed reaffirms reaffirming reiterated reiterates reiterating restated restates \
+     repeated repeats expressed expresses expressing voiced voices voicing stated states \
+     offered offers offering pledged pledges pledging gave gives giving signalled signaled \
+     signals declared announced threw throws lent lends";
+
+/// Words that start an adverbial rather than a reported clause after a speech verb.
+const ADVERBIAL_STARTS: &str =
+    "in at on after during before from to with while following referring as when outside inside \
+     ahead for by via through upon amid among under over near without and but or then later \
+     afterwards alongside of about into beside behind since until just shortly recently \
+     publicly privately repeatedly";
+
+const TIME_WORDS: &str =
+    "today yesterday tonight earlier later again also now monday tuesday wednesday thursday \
+     friday saturday sunday repeatedly once recently previously separately bluntly flatly \
+     firmly publicly privately frankly openly";
+
+const WEEKDAYS_AND_MONTHS: &str =
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may \
+     june july august september october november december jan feb mar apr jun jul aug sep sept \
+     oct nov dec";
+
+const VERBISH_WORDS: &str =
+    "is are was were be been being am has have had will would shall should can could may might \
+     must do does did to it's that's there's";
+
+const NOUN_PHRASE_OPENERS: &str =
+    "a an the of for with about against on in at by from as into his her their its our my this \
+     these those no any some every than like called dubbed termed what very most more so too";
+
+/// Whether the folded `word` (a final dot ignored) belongs to the lexicon class `class`.
+fn in_class(word: &str, class: u16) -> bool {
+    static LEXICON: OnceLock<HashMap<&'static str, u16>> = OnceLock::new();
+    LEXICON
+        .get_or_init(|| {
+            build_lexicon(&[
+                (PHRASE_VERBS, PHRASE_VERB),
+                (ADVERBIAL_STARTS, ADVERBIAL),
+                (TIME_WORDS, TIME),
+                (WEEKDAYS_AND_MONTHS, WEEKDAY_MONTH),
+                (VERBISH_WORDS, VERBISH),
+                (NOUN_PHRASE_OPENERS, NP_OPENER),
+            ])
+        })
+        .get(word.trim_end_matches('.'))
+        .is_some_and(|c| c & class != 0)
+}
+
 /// How a cue word behaves: its shape and whether it is a participle.
 fn cue_word(w: &str) -> Option<(Shape, bool)> {
     use Shape::*;
@@ -103,58 +167,26 @@ fn cue_word(w: &str) -> Option<(Shape, bool)> {
     Some((shape, false))
 }
 
+/// A fixed cue phrase: a verb, an optional particle, a noun within `before_noun` words, then a
+/// link word within `after_noun` words (word lists are space-separated).
 struct PhrasePattern {
-    verbs: &'static [&'static str],
+    verbs: &'static str,
     particle: Option<&'static str>,
-    nouns: &'static [&'static str],
-    links: &'static [&'static str],
+    nouns: &'static str,
+    links: &'static str,
     before_noun: usize,
     after_noun: usize,
 }
 
-const CASE_NOUNS: &[&str] = &[
-    "case",
-    "argument",
-    "arguments",
-    "idea",
-    "proposal",
-    "plan",
-    "vision",
-    "reasons",
-    "view",
-];
-const CASE_LINKS: &[&str] = &["for", "to", "of", "that", "against"];
-const VIEW_NOUNS: &[&str] = &[
-    "view",
-    "views",
-    "position",
-    "belief",
-    "stance",
-    "conviction",
-    "opinion",
-    "hope",
-    "hopes",
-    "concern",
-    "concerns",
-    "fear",
-    "fears",
-    "determination",
-    "commitment",
-    "readiness",
-    "willingness",
-    "confidence",
-    "wish",
-    "desire",
-    "intention",
-    "doubts",
-    "regret",
-];
+const CASE_NOUNS: &str = "case argument arguments idea proposal plan vision reasons view";
+const CASE_LINKS: &str = "for to of that against";
+const VIEW_NOUNS: &str = "view views position belief stance conviction opinion hope hopes \
+    concern concerns fear fears determination commitment readiness willingness confidence wish \
+    desire intention doubts regret";
 
 const PHRASES: &[PhrasePattern] = &[
     PhrasePattern {
-        verbs: &[
-            "set", "sets", "setting", "laid", "lays", "laying", "spelled", "spelt", "spells",
-        ],
+        verbs: "set sets setting laid lays laying spelled spelt spells",
         particle: Some("out"),
         nouns: CASE_NOUNS,
         links: CASE_LINKS,
@@ -162,7 +194,7 @@ const PHRASES: &[PhrasePattern] = &[
         after_noun: 6,
     },
     PhrasePattern {
-        verbs: &["put", "puts", "putting"],
+        verbs: "put puts putting",
         particle: Some("forward"),
         nouns: CASE_NOUNS,
         links: CASE_LINKS,
@@ -170,20 +202,7 @@ const PHRASES: &[PhrasePattern] = &[
         after_noun: 6,
     },
     PhrasePattern {
-        verbs: &[
-            "made",
-            "makes",
-            "making",
-            "presented",
-            "presents",
-            "presenting",
-            "outlined",
-            "outlines",
-            "outlining",
-            "pressed",
-            "presses",
-            "pressing",
-        ],
+        verbs: "made makes making presented presents presenting outlined outlines outlining pressed presses pressing",
         particle: None,
         nouns: CASE_NOUNS,
         links: CASE_LINKS,
@@ -191,70 +210,26 @@ const PHRASES: &[PhrasePattern] = &[
         after_noun: 6,
     },
     PhrasePattern {
-        verbs: &["made", "makes", "making"],
+        verbs: "made makes making",
         particle: None,
-        nouns: &["clear"],
-        links: &["that"],
+        nouns: "clear",
+        links: "that",
         before_noun: 1,
         after_noun: 0,
     },
     PhrasePattern {
-        verbs: &[
-            "reaffirmed",
-            "reaffirms",
-            "reaffirming",
-            "reiterated",
-            "reiterates",
-            "reiterating",
-            "restated",
-            "restates",
-            "repeated",
-            "repeats",
-            "expressed",
-            "expresses",
-            "expressing",
-            "voiced",
-            "voices",
-            "voicing",
-            "stated",
-            "states",
-        ],
+        verbs: "reaffirmed reaffirms reaffirming reiterated reiterates reiterating restated restates repeated repeats expressed expresses expressing voiced voices voicing stated states",
         particle: None,
         nouns: VIEW_NOUNS,
-        links: &["that", "for", "over", "about", "in", "at"],
+        links: "that for over about in at",
         before_noun: 4,
         after_noun: 3,
     },
     PhrasePattern {
-        verbs: &[
-            "offered",
-            "offers",
-            "offering",
-            "voiced",
-            "voices",
-            "expressed",
-            "expresses",
-            "pledged",
-            "pledges",
-            "pledging",
-            "gave",
-            "gives",
-            "giving",
-            "signalled",
-            "signaled",
-            "signals",
-            "reiterated",
-            "reaffirmed",
-            "declared",
-            "announced",
-            "threw",
-            "throws",
-            "lent",
-            "lends",
-        ],
+        verbs: "offered offers offering voiced voices expressed expresses pledged pledges pledging gave gives giving signalled signaled signals reiterated reaffirmed declared announced threw throws lent lends",
         particle: None,
-        nouns: &["support", "backing", "opposition"],
-        links: &["for", "to"],
+        nouns: "support backing opposition",
+        links: "for to",
         before_noun: 3,
         after_noun: 2,
     },
@@ -271,69 +246,7 @@ fn phrase_filler(a: &SentenceAnalysis, i: usize) -> bool {
 
 /// Whether `w` starts any fixed cue phrase (a quick filter before [`match_phrase`]).
 fn is_phrase_verb(w: &str) -> bool {
-    matches!(
-        w,
-        "set"
-            | "sets"
-            | "setting"
-            | "laid"
-            | "lays"
-            | "laying"
-            | "spelled"
-            | "spelt"
-            | "spells"
-            | "put"
-            | "puts"
-            | "putting"
-            | "made"
-            | "makes"
-            | "making"
-            | "presented"
-            | "presents"
-            | "presenting"
-            | "outlined"
-            | "outlines"
-            | "outlining"
-            | "pressed"
-            | "presses"
-            | "pressing"
-            | "reaffirmed"
-            | "reaffirms"
-            | "reaffirming"
-            | "reiterated"
-            | "reiterates"
-            | "reiterating"
-            | "restated"
-            | "restates"
-            | "repeated"
-            | "repeats"
-            | "expressed"
-            | "expresses"
-            | "expressing"
-            | "voiced"
-            | "voices"
-            | "voicing"
-            | "stated"
-            | "states"
-            | "offered"
-            | "offers"
-            | "offering"
-            | "pledged"
-            | "pledges"
-            | "pledging"
-            | "gave"
-            | "gives"
-            | "giving"
-            | "signalled"
-            | "signaled"
-            | "signals"
-            | "declared"
-            | "announced"
-            | "threw"
-            | "throws"
-            | "lent"
-            | "lends"
-    )
+    in_class(w, PHRASE_VERB)
 }
 
 /// Matches a fixed cue phrase starting at token `i`; returns the token after its link word.
@@ -343,7 +256,8 @@ fn match_phrase(a: &SentenceAnalysis, i: usize) -> Option<usize> {
         return None;
     }
     'patterns: for p in PHRASES {
-        if !p.verbs.contains(&w) {
+        let listed = |list: &str, word: &str| list.split_whitespace().any(|x| x == word);
+        if !listed(p.verbs, w) {
             continue;
         }
         let mut k = i + 1;
@@ -355,7 +269,7 @@ fn match_phrase(a: &SentenceAnalysis, i: usize) -> Option<usize> {
         }
         let mut noun = None;
         for j in k..=k + p.before_noun {
-            if p.nouns.contains(&a.word(j)) && a.is_word(j) {
+            if listed(p.nouns, a.word(j)) && a.is_word(j) {
                 noun = Some(j);
                 break;
             }
@@ -367,7 +281,7 @@ fn match_phrase(a: &SentenceAnalysis, i: usize) -> Option<usize> {
             continue;
         };
         for j in noun + 1..=noun + 1 + p.after_noun {
-            if p.links.contains(&a.word(j)) && a.is_word(j) {
+            if listed(p.links, a.word(j)) && a.is_word(j) {
                 return Some(j + 1);
             }
             if !phrase_filler(a, j) {
@@ -380,89 +294,11 @@ fn match_phrase(a: &SentenceAnalysis, i: usize) -> Option<usize> {
 
 /// Words that start an adverbial rather than a reported clause after a speech verb.
 fn starts_adverbial(w: &str) -> bool {
-    matches!(
-        w,
-        "in" | "at"
-            | "on"
-            | "after"
-            | "during"
-            | "before"
-            | "from"
-            | "to"
-            | "with"
-            | "while"
-            | "following"
-            | "referring"
-            | "as"
-            | "when"
-            | "outside"
-            | "inside"
-            | "ahead"
-            | "for"
-            | "by"
-            | "via"
-            | "through"
-            | "upon"
-            | "amid"
-            | "among"
-            | "under"
-            | "over"
-            | "near"
-            | "without"
-            | "and"
-            | "but"
-            | "or"
-            | "then"
-            | "later"
-            | "afterwards"
-            | "alongside"
-            | "of"
-            | "about"
-            | "into"
-            | "beside"
-            | "behind"
-            | "since"
-            | "until"
-            | "just"
-            | "shortly"
-            | "recently"
-            | "publicly"
-            | "privately"
-            | "repeatedly"
-    ) || (w.ends_with("ing") && w.len() > 5)
+    in_class(w, ADVERBIAL) || (w.ends_with("ing") && w.len() > 5)
 }
 
 fn is_time_word(w: &str) -> bool {
-    matches!(
-        w,
-        "today"
-            | "yesterday"
-            | "tonight"
-            | "earlier"
-            | "later"
-            | "again"
-            | "also"
-            | "now"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "repeatedly"
-            | "once"
-            | "recently"
-            | "previously"
-            | "separately"
-            | "bluntly"
-            | "flatly"
-            | "firmly"
-            | "publicly"
-            | "privately"
-            | "frankly"
-            | "openly"
-    )
+    in_class(w, TIME)
 }
 
 /// Skips time adverbials after a cue (`yesterday`, `on Tuesday`, `last week`).
@@ -492,41 +328,9 @@ fn skip_time(a: &SentenceAnalysis, mut i: usize) -> usize {
     }
 }
 
-fn is_weekday_or_month(w: &str) -> bool {
-    matches!(
-        w.trim_end_matches('.'),
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-            | "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-    )
+/// Names of days and months, abbreviated or not (`Tuesday`, `Nov.`).
+pub fn is_weekday_or_month(w: &str) -> bool {
+    in_class(w, WEEKDAY_MONTH)
 }
 
 fn is_cue_start(a: &SentenceAnalysis, i: usize) -> bool {
@@ -685,7 +489,7 @@ fn according(a: &SentenceAnalysis, i: usize) -> Option<Cue> {
             if !a.is_word(at) {
                 return None;
             }
-            while last + 1 < a.toks.len() && last - at < 4 && a.is_word(last + 1) {
+            while last + 1 < a.toks.len() && last - at < 8 && a.is_word(last + 1) {
                 last += 1;
             }
             (Subject::Other(at, last), last)
@@ -929,79 +733,11 @@ pub enum DirectOrFragment {
 }
 
 fn is_verbish(w: &str) -> bool {
-    matches!(
-        w,
-        "is" | "are"
-            | "was"
-            | "were"
-            | "be"
-            | "been"
-            | "being"
-            | "am"
-            | "has"
-            | "have"
-            | "had"
-            | "will"
-            | "would"
-            | "shall"
-            | "should"
-            | "can"
-            | "could"
-            | "may"
-            | "might"
-            | "must"
-            | "do"
-            | "does"
-            | "did"
-            | "to"
-            | "it's"
-            | "that's"
-            | "there's"
-    ) || w.ends_with("n't")
+    in_class(w, VERBISH) || w.ends_with("n't")
 }
 
 fn ends_noun_phrase_early(w: &str) -> bool {
-    matches!(
-        w,
-        "a" | "an"
-            | "the"
-            | "of"
-            | "for"
-            | "with"
-            | "about"
-            | "against"
-            | "on"
-            | "in"
-            | "at"
-            | "by"
-            | "from"
-            | "as"
-            | "into"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "my"
-            | "this"
-            | "these"
-            | "those"
-            | "no"
-            | "any"
-            | "some"
-            | "every"
-            | "than"
-            | "like"
-            | "called"
-            | "dubbed"
-            | "termed"
-            | "what"
-            | "very"
-            | "most"
-            | "more"
-            | "so"
-            | "too"
-    )
+    in_class(w, NP_OPENER)
 }
 
 /// Decides whether the clause `[s, e)` is a direct quote or reported speech.
@@ -1100,7 +836,10 @@ mod tests {
 
     #[test]
     fn phrase_verb_filter_covers_all_phrases() {
-        assert!(PHRASES.iter().flat_map(|p| p.verbs).all(|v| is_phrase_verb(v)));
+        assert!(PHRASES
+            .iter()
+            .flat_map(|p| p.verbs.split_whitespace())
+            .all(is_phrase_verb));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::io::Read;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use thiserror::Error;
 
-use super::attribution::{descriptor_key, fold_phrase, fold_words, is_role_head};
+use super::attribution::{descriptor_key, fold_phrase, fold_words, is_nationality_key, is_role_head};
 
 /// A speaker's gender, used to resolve `he` and `she`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -238,6 +238,20 @@ impl SpeakerIndex {
     /// text must contain a capital letter.
     pub(crate) fn pattern_info(&self, pattern: usize) -> (usize, bool, bool) {
         self.patterns.get(pattern).copied().unwrap_or((0, false, false))
+    }
+
+    /// Whether any alias of `speaker` gives a nationality (`French`, `Russian`, `U.S.`).
+    pub(crate) fn has_nationality(&self, speaker: usize) -> bool {
+        self.descriptors
+            .get(speaker)
+            .is_some_and(|d| d.iter().any(|k| is_nationality_key(k)))
+    }
+
+    /// Whether any alias of `speaker` names an office (`president`, `minister`, ...).
+    pub(crate) fn has_any_role(&self, speaker: usize) -> bool {
+        self.descriptors
+            .get(speaker)
+            .is_some_and(|d| d.iter().any(|k| is_role_head(k)))
     }
 
     /// Whether any alias of `speaker` contains the descriptor `key` (a title word or nationality,
