@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::features::{FeaturizerConfig, NgramRange, Weighting};
 use crate::labels::{read_labels, LabelledData, ReadOptions};
-use crate::model::{ClassBalance, LabelFileDigest, StanceModel, TrainParams};
+use crate::model::{ClassBalance, LabelFileDigest, Solver, StanceModel, TrainParams};
 
 /// Which label files to read and how.
 #[derive(Debug, Clone, Args)]
@@ -177,6 +177,12 @@ pub struct TrainingArgs {
     /// class weights n_max/n_class, which linfa-logistic lacks), or `none`.
     #[arg(long, value_name = "HOW", default_value = "oversample")]
     pub balance: ClassBalance,
+
+    /// auto: linfa-logistic on a dense matrix up to 1M cells (rows × features), the sparse solver
+    /// above; linfa: always linfa-logistic (the reference); sparse: always the sparse solver. Both
+    /// minimise the same objective with the same L-BFGS.
+    #[arg(long, value_name = "SOLVER", default_value = "auto")]
+    pub solver: Solver,
 }
 
 impl TrainingArgs {
@@ -187,6 +193,7 @@ impl TrainingArgs {
             folds: self.folds,
             max_iterations: self.max_iterations,
             balance: self.balance,
+            solver: self.solver,
             ..TrainParams::default()
         }
     }

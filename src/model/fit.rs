@@ -8,7 +8,7 @@ use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
 
-use super::params::{ClassBalance, TrainParams};
+use super::params::{ClassBalance, Solver, TrainParams, AUTO_DENSE_CELLS};
 use crate::features::SparseVector;
 
 /// Weights of a fitted linear classifier: one row of weights and one intercept per class.
@@ -83,6 +83,14 @@ pub fn fit_linear(
     params: &TrainParams,
 ) -> Result<LinearWeights, linfa_logistic::error::Error> {
     let rows = balanced_rows(labels, n_classes, params.balance);
+    let sparse = match params.solver {
+        Solver::Sparse => true,
+        Solver::Linfa => false,
+        Solver::Auto => rows.len().saturating_mul(n_features) > AUTO_DENSE_CELLS,
+    };
+    if sparse {
+        return fit_sparse(x, labels, &rows, n_classes, n_features, alpha, params);
+    }
     let mut dense = Array2::<f64>::zeros((rows.len(), n_features));
     for (r, &row) in rows.iter().enumerate() {
         for (j, v) in x[row].iter() {
@@ -110,6 +118,55 @@ pub fn fit_linear(
     };
     let present: Vec<usize> = fitted.classes().to_vec();
     result.gradient_norm = gradient_norm(&result, x, labels, &rows, &present, alpha);
+    Ok(result)
+}
+
+/// The sparse solver's fit: same classes handling and result layout as the linfa path.
+fn fit_sparse(
+    x: &[SparseVector],
+    labels: &[usize],
+    rows: &[usize],
+    n_classes: usize,
+    n_features: usize,
+    alpha: f64,
+    params: &TrainParams,
+) -> Result<LinearWeights, linfa_logistic::error::Error> {
+    let mut present: Vec<usize> = labels.to_vec();
+    present.sort_unstable();
+    present.dedup();
+    if present.len() < 2 {
+        return Err(linfa_logistic::error::Error::TooFewClasses);
+    }
+    let target: Vec<usize> = labels
+        .iter()
+        .map(|l| present.binary_search(l).unwrap_or(0))
+        .collect();
+    let k = present.len();
+    let w = super::sparse::minimise(
+        x,
+        rows,
+        &target,
+        k,
+        n_features,
+        alpha,
+        params.max_iterations,
+        params.gradient_tolerance,
+    )
+    .map_err(linfa_logistic::error::Error::ArgMinError)?;
+    let mut weights = vec![vec![0.0; n_features]; n_classes];
+    let mut intercepts = vec![f64::NEG_INFINITY; n_classes];
+    for (c, &class) in present.iter().enumerate() {
+        for (j, weight) in weights[class].iter_mut().enumerate() {
+            *weight = w[j * k + c];
+        }
+        intercepts[class] = w[n_features * k + c];
+    }
+    let mut result = LinearWeights {
+        weights,
+        intercepts,
+        gradient_norm: 0.0,
+    };
+    result.gradient_norm = gradient_norm(&result, x, labels, rows, &present, alpha);
     Ok(result)
 }
 
@@ -209,6 +266,41 @@ mod tests {
             );
         }
         assert!(w.gradient_norm.is_finite());
+    }
+
+    #[test]
+    fn sparse_and_linfa_solvers_give_the_same_probabilities() {
+        // Three classes, overlapping features, imbalance (oversampling on): a small real problem.
+        let x: Vec<SparseVector> = (0..30)
+            .map(|i| {
+                let a = (i % 5) as f64 / 5.0;
+                sv(&[
+                    (0, 1.0 - a),
+                    ((i % 3) as u32 + 1, 0.5 + a),
+                    (4, (i % 7) as f64 / 7.0),
+                ])
+            })
+            .collect();
+        let y: Vec<usize> = (0..30)
+            .map(|i| if i % 3 == 0 && i % 2 == 0 { 2 } else { i % 2 })
+            .collect();
+        for alpha in [0.1, 1.0, 10.0] {
+            let with = |solver| {
+                let params = TrainParams {
+                    solver,
+                    max_iterations: 500,
+                    ..TrainParams::default()
+                };
+                fit_linear(&x, &y, 3, 5, alpha, &params).unwrap()
+            };
+            let (dense, sparse) = (with(Solver::Linfa), with(Solver::Sparse));
+            for v in &x {
+                let (p, q) = (dense.probabilities(v), sparse.probabilities(v));
+                for k in 0..3 {
+                    assert!((p[k] - q[k]).abs() < 1e-4, "alpha {alpha}: {p:?} vs {q:?}");
+                }
+            }
+        }
     }
 
     #[test]

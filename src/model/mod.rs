@@ -9,6 +9,7 @@ pub mod cv;
 pub mod file;
 pub mod fit;
 pub mod params;
+pub mod sparse;
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ use crate::labels::LabelledData;
 use crate::metrics::ClassMetrics;
 pub use cv::{argmax, CvOutcome, TaskCv};
 pub use fit::LinearWeights;
-pub use params::{ClassBalance, ParamError, TrainParams, ValidTrainParams};
+pub use params::{ClassBalance, ParamError, Solver, TrainParams, ValidTrainParams};
 
 /// Why training could not produce a model.
 #[derive(Debug, Error)]
