@@ -7,8 +7,11 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use serde_json::json;
 
-use super::shared::{write_metrics, FeaturizerArgs, LabelInput, TrainingArgs};
+use super::shared::{write_metrics, FeaturizerArgs, LabelInput, SavedConfig, TrainingArgs};
+use crate::features::{FeaturizerConfig, NgramRange};
+use crate::labels::LabelledData;
 use crate::model::cv::{assign_folds, cross_validate_folds, folds_from_values};
+use crate::model::ValidTrainParams;
 
 const AFTER_HELP: &str = "\
 Folds are grouped by --group-by (default: the source article, so one article's statements never
@@ -43,6 +46,15 @@ pub struct Args {
     #[arg(long, short, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
     format: String,
 
+    /// Try a grid of featurizer settings (character n-grams on/off × min-df 1, 2 × stop words ×
+    /// negation marking), each with every --alpha, and rank them by mean macro-F1 over the tasks.
+    #[arg(long)]
+    grid: bool,
+
+    /// With --grid: write the best settings to this JSON file, for `stance train --config FILE`.
+    #[arg(long, value_name = "FILE", requires = "grid")]
+    save_config: Option<std::path::PathBuf>,
+
     /// Also write every held-out prediction of the best alpha (file, line, id, task, gold,
     /// predicted, one probability per class) to this CSV, e.g. to choose a report threshold.
     #[arg(long, value_name = "FILE")]
@@ -76,7 +88,17 @@ pub fn run(args: Args) -> Result<u8> {
         progress.set_draw_target(ProgressDrawTarget::hidden());
     }
     let tick = || progress.inc(1);
-    let outcome = cross_validate_folds(&data, &args.featurizer.config(), &params, &fold_of, folds, &tick)?;
+    if args.grid {
+        return grid(&args, &data, &params, &fold_of, folds);
+    }
+    let outcome = cross_validate_folds(
+        &data,
+        &args.featurizer.resolve()?,
+        &params,
+        &fold_of,
+        folds,
+        &tick,
+    )?;
     progress.finish_and_clear();
     if let Some(path) = &args.predictions {
         crate::io::write_atomic(path, |out| {
@@ -159,6 +181,110 @@ pub fn run(args: Args) -> Result<u8> {
             &mut out,
             &format!("{} (pooled held-out, best alpha)", t.task),
             &t.best().pooled,
+        )?;
+    }
+    Ok(super::EXIT_OK)
+}
+
+/// The featurizer settings `--grid` tries, starting from the flags' configuration.
+fn grid_configs(base: &FeaturizerConfig) -> Vec<FeaturizerConfig> {
+    let mut configs = Vec::new();
+    for char_ngrams in [Some(NgramRange::new(2, 5)), None] {
+        for min_df in [1, 2] {
+            for (stop_words, negation) in [(false, false), (true, false), (false, true), (true, true)] {
+                configs.push(FeaturizerConfig {
+                    char_ngrams,
+                    min_df,
+                    stop_words,
+                    negation,
+                    ..base.clone()
+                });
+            }
+        }
+    }
+    configs
+}
+
+fn describe(c: &FeaturizerConfig) -> String {
+    format!(
+        "words {}{}, min-df {}{}{}",
+        c.word_ngrams,
+        c.char_ngrams.map_or(String::new(), |r| format!(" + chars {r}")),
+        c.min_df,
+        if c.stop_words { ", stop words" } else { "" },
+        if c.negation { ", negation" } else { "" }
+    )
+}
+
+fn grid(
+    args: &Args,
+    data: &LabelledData,
+    params: &ValidTrainParams,
+    fold_of: &[usize],
+    folds: usize,
+) -> Result<u8> {
+    let configs = grid_configs(&args.featurizer.resolve()?);
+    let mut results = Vec::new();
+    let mut err = std::io::stderr();
+    for (i, config) in configs.iter().enumerate() {
+        writeln!(
+            err,
+            "stance: grid {}/{}: {}",
+            i + 1,
+            configs.len(),
+            describe(config)
+        )?;
+        let outcome = cross_validate_folds(data, config, params, fold_of, folds, &|| {})?;
+        let tasks: Vec<(String, f64, f64)> = outcome
+            .tasks
+            .iter()
+            .map(|t| (t.task.clone(), t.best().alpha, t.best().macro_f1().0))
+            .collect();
+        let mean = tasks.iter().map(|t| t.2).sum::<f64>() / tasks.len().max(1) as f64;
+        results.push(SavedConfig {
+            featurizer: config.clone(),
+            mean_macro_f1: mean,
+            tasks,
+        });
+    }
+    // Best first; ties keep grid order (the simpler settings come first in it).
+    results.sort_by(|a, b| b.mean_macro_f1.total_cmp(&a.mean_macro_f1));
+    let mut out = std::io::stdout().lock();
+    if args.format == "json" {
+        serde_json::to_writer_pretty(&mut out, &results)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{folds}-fold cross-validation of {} featurizer settings (best alpha per task):",
+            results.len()
+        )?;
+        for r in &results {
+            let tasks: Vec<String> = r
+                .tasks
+                .iter()
+                .map(|(t, a, f)| format!("{t} {f:.3} (α {a})"))
+                .collect();
+            writeln!(
+                out,
+                "  {:.3}  {:<48} {}",
+                r.mean_macro_f1,
+                describe(&r.featurizer),
+                tasks.join(", ")
+            )?;
+        }
+    }
+    if let (Some(path), Some(best)) = (&args.save_config, results.first()) {
+        crate::io::write_atomic(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, best)?;
+            writeln!(w)?;
+            Ok(())
+        })?;
+        writeln!(
+            err,
+            "stance: best settings written to {} (use: stance train --config {})",
+            path.display(),
+            path.display()
         )?;
     }
     Ok(super::EXIT_OK)

@@ -104,6 +104,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// How statements are turned into features.
 #[derive(Debug, Clone, Args)]
 pub struct FeaturizerArgs {
+    /// Featurizer settings from a JSON file written by `stance cv --grid --save-config`; the
+    /// featurizer flags below are then ignored.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Word n-gram lengths, e.g. 1-2 (unigrams and bigrams).
     #[arg(long, value_name = "MIN-MAX", default_value = "1-2")]
     pub ngrams: NgramRange,
@@ -140,9 +145,34 @@ pub struct FeaturizerArgs {
     /// Do not scale feature vectors to unit length.
     #[arg(long)]
     pub no_l2: bool,
+
+    /// Drop English function words from word n-grams (negations, modals, "against" are kept).
+    #[arg(long)]
+    pub stop_words: bool,
+
+    /// Mark words after a negation ("no", "not", "never", "…n't"), up to the end of the clause.
+    #[arg(long)]
+    pub negation: bool,
 }
 
 impl FeaturizerArgs {
+    /// The featurizer configuration: from `--config` when given, else from the flags.
+    pub fn resolve(&self) -> Result<FeaturizerConfig> {
+        match &self.config {
+            Some(path) => {
+                let bytes = crate::io::read_bytes(path)?;
+                let saved: SavedConfig = serde_json::from_slice(&bytes).with_context(|| {
+                    format!(
+                        "{}: not a featurizer configuration written by `stance cv --grid --save-config`",
+                        path.display()
+                    )
+                })?;
+                Ok(saved.featurizer)
+            }
+            None => Ok(self.config()),
+        }
+    }
+
     /// The featurizer configuration these flags describe.
     pub fn config(&self) -> FeaturizerConfig {
         FeaturizerConfig {
@@ -153,8 +183,21 @@ impl FeaturizerArgs {
             weighting: self.weighting,
             sublinear_tf: !self.no_sublinear_tf,
             l2_normalize: !self.no_l2,
+            stop_words: self.stop_words,
+            negation: self.negation,
         }
     }
+}
+
+/// What `stance cv --grid --save-config` writes and `--config` reads.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SavedConfig {
+    /// The chosen featurizer settings.
+    pub featurizer: FeaturizerConfig,
+    /// Mean grouped-CV macro-F1 over the tasks that chose it.
+    pub mean_macro_f1: f64,
+    /// Per task: (task, best alpha, its macro-F1).
+    pub tasks: Vec<(String, f64, f64)>,
 }
 
 /// How the classifiers are fitted and cross-validated.
@@ -183,6 +226,11 @@ pub struct TrainingArgs {
     /// minimise the same objective with the same L-BFGS.
     #[arg(long, value_name = "SOLVER", default_value = "auto")]
     pub solver: Solver,
+
+    /// Naive-Bayes log-count-ratio scaling of features before the logistic model, one-vs-rest per
+    /// class (Wang & Manning's NBSVM idea with logistic regression).
+    #[arg(long)]
+    pub nb_scaling: bool,
 }
 
 impl TrainingArgs {
@@ -194,6 +242,7 @@ impl TrainingArgs {
             max_iterations: self.max_iterations,
             balance: self.balance,
             solver: self.solver,
+            nb_scaling: self.nb_scaling,
             ..TrainParams::default()
         }
     }

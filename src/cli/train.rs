@@ -52,7 +52,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<u8> {
     let params = args.training.params().validate()?;
     let loaded = args.input.load()?;
-    let config = args.featurizer.config();
+    let config = args.featurizer.resolve()?;
     let progress = ProgressBar::new(model::planned_fits(&loaded.data, &params) as u64);
     progress.set_style(
         ProgressStyle::with_template("{spinner} training {bar:30} {pos}/{len} fits, {elapsed}")

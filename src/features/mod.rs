@@ -4,6 +4,7 @@
 //! and IDF); the model file stores it, so training and prediction run the very same code path.
 //! Vectors are sparse (column, value) lists sorted by column: prediction never builds a dense row.
 
+pub mod filters;
 pub mod ngrams;
 pub mod tokenize;
 pub mod vocabulary;
@@ -34,6 +35,12 @@ pub struct FeaturizerConfig {
     pub sublinear_tf: bool,
     /// Scale every vector to unit length (default true).
     pub l2_normalize: bool,
+    /// Drop function words from word n-grams (default false; absent in older model files).
+    #[serde(default)]
+    pub stop_words: bool,
+    /// Mark words after a negation, up to the end of the clause, with `neg_` (default false).
+    #[serde(default)]
+    pub negation: bool,
 }
 
 impl Default for FeaturizerConfig {
@@ -46,6 +53,8 @@ impl Default for FeaturizerConfig {
             weighting: Weighting::TfIdf,
             sublinear_tf: true,
             l2_normalize: true,
+            stop_words: false,
+            negation: false,
         }
     }
 }
@@ -55,7 +64,18 @@ impl FeaturizerConfig {
     pub fn terms(&self, text: &str) -> Vec<String> {
         let tokens = tokenize(text);
         let mut terms = Vec::new();
-        ngrams::word_ngrams(&tokens, self.word_ngrams, &mut terms);
+        if self.stop_words || self.negation {
+            let mut words = tokens.clone();
+            if self.negation {
+                filters::mark_negation(text, &mut words);
+            }
+            if self.stop_words {
+                filters::remove_stop_words(&mut words);
+            }
+            ngrams::word_ngrams(&words, self.word_ngrams, &mut terms);
+        } else {
+            ngrams::word_ngrams(&tokens, self.word_ngrams, &mut terms);
+        }
         if let Some(range) = self.char_ngrams {
             ngrams::char_ngrams(&tokens, range, &mut terms);
         }

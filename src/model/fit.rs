@@ -82,6 +82,9 @@ pub fn fit_linear(
     alpha: f64,
     params: &TrainParams,
 ) -> Result<LinearWeights, linfa_logistic::error::Error> {
+    if params.nb_scaling {
+        return super::nb::fit_one_vs_rest(x, labels, n_classes, n_features, alpha, params);
+    }
     let rows = balanced_rows(labels, n_classes, params.balance);
     let sparse = match params.solver {
         Solver::Sparse => true,

@@ -8,6 +8,7 @@
 pub mod cv;
 pub mod file;
 pub mod fit;
+pub mod nb;
 pub mod params;
 pub mod sparse;
 

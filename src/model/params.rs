@@ -32,10 +32,11 @@ impl std::str::FromStr for ClassBalance {
 
 /// Which solver fits the logistic models. Both minimise exactly linfa-logistic's objective with
 /// the same L-BFGS; they differ in how the data is held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Solver {
     /// linfa-logistic on a dense matrix when it has at most `AUTO_DENSE_CELLS` cells, else sparse.
+    #[default]
     Auto,
     /// linfa-logistic itself (the reference), on a dense matrix.
     Linfa,
@@ -73,8 +74,12 @@ pub struct TrainParams {
     pub gradient_tolerance: f64,
     /// How class imbalance is handled (default oversample).
     pub balance: ClassBalance,
-    /// Which solver fits (default auto).
+    /// Which solver fits (default auto; absent in models written before it existed).
+    #[serde(default)]
     pub solver: Solver,
+    /// Naive-Bayes log-count-ratio scaling, one-vs-rest per class (default off).
+    #[serde(default)]
+    pub nb_scaling: bool,
 }
 
 impl Default for TrainParams {
@@ -86,6 +91,7 @@ impl Default for TrainParams {
             gradient_tolerance: 1e-4,
             balance: ClassBalance::Oversample,
             solver: Solver::Auto,
+            nb_scaling: false,
         }
     }
 }

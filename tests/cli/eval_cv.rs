@@ -101,3 +101,63 @@ fn cv_with_a_fold_column_uses_its_values() {
     let run = wd.run(&["cv", "l.csv", "--fold-col", "nope", "--min-df", "1"]);
     run.assert_error(1, &["missing fold column `nope`"]);
 }
+
+#[test]
+fn cv_grid_ranks_settings_and_saves_the_best_for_train() {
+    let wd = Workdir::new();
+    wd.write("train.csv", TRAIN);
+    let run = wd.run(&[
+        "cv",
+        "train.csv",
+        "--grid",
+        "--save-config",
+        "best.json",
+        "--alpha",
+        "0.1",
+        "--folds",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ranked: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        ranked.len(),
+        16,
+        "2 char settings × 2 min-df × 4 stop-word/negation settings"
+    );
+    let scores: Vec<f64> = ranked
+        .iter()
+        .map(|r| r["mean_macro_f1"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "ranked best first: {scores:?}"
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(wd.join("best.json")).unwrap()).unwrap();
+    assert_eq!(saved, ranked[0]);
+    let run = wd.run(&[
+        "train",
+        "train.csv",
+        "--config",
+        "best.json",
+        "--out",
+        "m.model",
+        "--folds",
+        "2",
+        "--alpha",
+        "0.1",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let model = std::fs::read_to_string(wd.join("m.model")).unwrap();
+    let body: serde_json::Value = serde_json::from_str(model.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(
+        body["featurizer"]["config"], saved["featurizer"],
+        "train used the saved settings"
+    );
+    wd.write("junk.json", "{\"x\": 1}");
+    wd.run(&["train", "train.csv", "--config", "junk.json"])
+        .assert_error(1, &["junk.json: not a featurizer configuration"]);
+}

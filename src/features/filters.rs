@@ -1,0 +1,204 @@
+//! Optional token filters for word n-grams: stop-word removal and negation marking. Each is one
+//! small step over the token list, off by default, kept only where cross-validation says so.
+
+use super::tokenize::Token;
+
+/// Function words dropped by `--stop-words`. Negations, modals and "against"/"for" are kept on
+/// purpose: in stance they carry the meaning ("must not", "against strikes").
+pub const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "by",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "during",
+    "each",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "it's",
+    "its",
+    "itself",
+    "me",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "she",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "with",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+
+/// Words that open a negated span.
+fn is_negation(word: &str) -> bool {
+    matches!(
+        word,
+        "not" | "no" | "never" | "nor" | "cannot" | "without" | "neither" | "none" | "nothing"
+    ) || word.ends_with("n't")
+}
+
+/// Drops stop words.
+pub fn remove_stop_words(tokens: &mut Vec<Token>) {
+    tokens.retain(|t| STOP_WORDS.binary_search(&t.text.as_str()).is_err());
+}
+
+/// Prefixes `neg_` to every word after a negation up to the end of its clause (the next `.`, `,`,
+/// `;`, `:`, `!` or `?` in the original text), so "no place" and "a place" become different terms.
+pub fn mark_negation(text: &str, tokens: &mut [Token]) {
+    let mut negated = false;
+    let mut previous_end = 0;
+    for token in tokens.iter_mut() {
+        let gap = text.get(previous_end..token.start).unwrap_or("");
+        if gap.contains(['.', ',', ';', ':', '!', '?']) {
+            negated = false;
+        }
+        previous_end = token.end;
+        if is_negation(&token.text) {
+            negated = true;
+            continue;
+        }
+        if negated {
+            token.text.insert_str(0, "neg_");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokenize::tokenize;
+    use super::*;
+
+    fn words(tokens: &[Token]) -> Vec<&str> {
+        tokens.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn the_stop_list_is_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn stop_words_go_and_stance_words_stay() {
+        let text = "We are not against the strikes, we must act";
+        let mut tokens = tokenize(text);
+        remove_stop_words(&mut tokens);
+        assert_eq!(words(&tokens), ["not", "against", "strikes", "must", "act"]);
+    }
+
+    #[test]
+    fn negation_runs_to_the_end_of_the_clause() {
+        let text = "Assad has no place in Syria's future, but he stays. We don't want war";
+        let mut tokens = tokenize(text);
+        mark_negation(text, &mut tokens);
+        assert_eq!(
+            words(&tokens),
+            [
+                "assad",
+                "has",
+                "no",
+                "neg_place",
+                "neg_in",
+                "neg_syria's",
+                "neg_future",
+                "but",
+                "he",
+                "stays",
+                "we",
+                "don't",
+                "neg_want",
+                "neg_war"
+            ]
+        );
+    }
+}
