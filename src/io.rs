@@ -98,6 +98,44 @@ pub fn csv_reader<R: Read>(input: R, delimiter: u8) -> csv::Reader<CrlfToLf<R>> 
         .from_reader(CrlfToLf::new(input))
 }
 
+/// A csv error described without the crate's own position prefix.
+pub fn describe_csv_error(err: &csv::Error) -> String {
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "expected {expected_len} fields like the header, found {len} (a ragged row or an unclosed quote)"
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("invalid UTF-8 in field {} (expected UTF-8 text)", err.field() + 1)
+        }
+        csv::ErrorKind::Io(e) => format!("read error: {e}"),
+        _ => err.to_string(),
+    }
+}
+
+/// A csv error as "line N: what was expected" (without the crate's own position prefix).
+pub fn csv_error_at(err: &csv::Error) -> String {
+    match err.position() {
+        Some(pos) => format!("line {}: {}", pos.line(), describe_csv_error(err)),
+        None => describe_csv_error(err),
+    }
+}
+
+/// A csv error on a row of `file`, for the command layer: "FILE: line N: what was expected".
+pub fn csv_row_error(file: &str, err: csv::Error) -> anyhow::Error {
+    anyhow::anyhow!("{file}: {}", csv_error_at(&err))
+}
+
+/// The header of a CSV, names trimmed and a leading UTF-8 BOM removed (case kept).
+pub fn csv_header<R: Read>(reader: &mut csv::Reader<R>) -> Result<Vec<String>, csv::Error> {
+    Ok(reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect())
+}
+
 /// True when `path` is `-`, meaning standard input or output.
 pub fn is_stdio(path: &Path) -> bool {
     path.as_os_str() == "-"

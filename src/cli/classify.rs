@@ -138,12 +138,7 @@ fn read_rows(path: &std::path::Path, text_col: &str, delimiter: u8) -> Result<(V
     let name = display_name(path);
     let reader = crate::io::open_reader(path)?;
     let mut csv_reader = crate::io::csv_reader(reader, delimiter);
-    let header: Vec<String> = csv_reader
-        .headers()
-        .with_context(|| format!("{name}: cannot read the header"))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let header = crate::io::csv_header(&mut csv_reader).map_err(|e| crate::io::csv_row_error(&name, e))?;
     let text_at = header
         .iter()
         .position(|h| h.eq_ignore_ascii_case(text_col))
@@ -155,12 +150,7 @@ fn read_rows(path: &std::path::Path, text_col: &str, delimiter: u8) -> Result<(V
         })?;
     let mut rows = Vec::new();
     for record in csv_reader.records() {
-        let record = record.map_err(|e| {
-            let line = e
-                .position()
-                .map_or(String::new(), |p| format!("line {}: ", p.line()));
-            anyhow::anyhow!("{name}: {line}{}", crate::labels::describe_csv_error(&e))
-        })?;
+        let record = record.map_err(|e| crate::io::csv_row_error(&name, e))?;
         let line = record.position().map_or(0, |p| p.line());
         rows.push(Row {
             origin: format!("{name}: line {line}, column `{text_col}`"),

@@ -199,11 +199,10 @@ fn read_pass(paths: &[PathBuf], skip_agreement: bool) -> Result<BTreeMap<String,
         let bytes = crate::io::read_bytes(&file)?;
         let name = display_name(&file);
         let mut reader = crate::io::csv_reader(bytes.as_slice(), b',');
-        let header: Vec<String> = reader
-            .headers()
-            .with_context(|| format!("{name}: cannot read the header"))?
+        let header: Vec<String> = crate::io::csv_header(&mut reader)
+            .map_err(|e| crate::io::csv_row_error(&name, e))?
             .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
+            .map(|h| h.to_lowercase())
             .collect();
         let Some(id_at) = header.iter().position(|h| h == "id") else {
             anyhow::bail!(

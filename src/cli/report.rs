@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use rayon::prelude::*;
 
 use super::shared::{display_name, ModelInput};
@@ -213,11 +213,10 @@ fn read_input(path: &Path, model: &StanceModel, speakers: &SpeakerIndex) -> Resu
     };
     if is_csv(path) {
         let mut reader = crate::io::csv_reader(bytes.as_slice(), b',');
-        let header: Vec<String> = reader
-            .headers()
-            .with_context(|| format!("{name}: cannot read the header"))?
+        let header: Vec<String> = crate::io::csv_header(&mut reader)
+            .map_err(|e| crate::io::csv_row_error(&name, e))?
             .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
+            .map(|h| h.to_lowercase())
             .collect();
         let column = |c: &str| header.iter().position(|h| h == c);
         let (Some(speaker_at), Some(text_at)) = (column("speaker"), column("text")) else {
@@ -231,12 +230,7 @@ fn read_input(path: &Path, model: &StanceModel, speakers: &SpeakerIndex) -> Resu
         let mut found = Vec::new();
         let mut unattributed = 0;
         for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e
-                    .position()
-                    .map_or(String::new(), |p| format!("line {}: ", p.line()));
-                anyhow::anyhow!("{name}: {line}{}", crate::labels::describe_csv_error(&e))
-            })?;
+            let record = record.map_err(|e| crate::io::csv_row_error(&name, e))?;
             let speaker = record.get(speaker_at).unwrap_or("").trim();
             let text = record.get(text_at).unwrap_or("").trim();
             if text.is_empty() {

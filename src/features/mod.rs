@@ -93,6 +93,14 @@ pub struct SparseVector {
 }
 
 impl SparseVector {
+    /// A vector from (column, value) pairs given in increasing column order.
+    pub fn from_pairs(pairs: &[(u32, f64)]) -> Self {
+        SparseVector {
+            columns: pairs.iter().map(|p| p.0).collect(),
+            values: pairs.iter().map(|p| p.1).collect(),
+        }
+    }
+
     /// Number of non-zero entries.
     pub fn nnz(&self) -> usize {
         self.columns.len()

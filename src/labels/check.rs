@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{allowed_values, describe_csv_error, normalize_label, KNOWN_TASKS, MAX_TEXT_BYTES};
+use super::{allowed_values, normalize_label, KNOWN_TASKS, MAX_TEXT_BYTES};
+use crate::io::describe_csv_error;
 
 /// Columns every labelled statement file must have.
 pub const REQUIRED_COLUMNS: &[&str] = &[

@@ -271,29 +271,9 @@ pub fn allowed_values(task: &str) -> Option<&'static [&'static str]> {
 }
 
 fn csv_error(file: &str, err: csv::Error) -> LabelError {
-    let message = match err.position() {
-        Some(pos) => format!("line {}: {}", pos.line(), describe_csv_error(&err)),
-        None => describe_csv_error(&err),
-    };
     LabelError::Csv {
         file: file.to_string(),
-        message,
-    }
-}
-
-/// A csv error described without the crate's own position prefix.
-pub fn describe_csv_error(err: &csv::Error) -> String {
-    match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!(
-            "expected {expected_len} fields like the header, found {len} (a ragged row or an unclosed quote)"
-        ),
-        csv::ErrorKind::Utf8 { err, .. } => {
-            format!("invalid UTF-8 in field {} (expected UTF-8 text)", err.field() + 1)
-        }
-        csv::ErrorKind::Io(e) => format!("read error: {e}"),
-        _ => err.to_string(),
+        message: crate::io::csv_error_at(&err),
     }
 }
 
@@ -304,11 +284,10 @@ pub fn read_labels<R: Read>(
     options: &ReadOptions,
 ) -> Result<LabelledData, LabelError> {
     let mut csv_reader = crate::io::csv_reader(reader, options.delimiter);
-    let header: Vec<String> = csv_reader
-        .headers()
+    let header: Vec<String> = crate::io::csv_header(&mut csv_reader)
         .map_err(|e| csv_error(file, e))?
         .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+        .map(|h| h.to_lowercase())
         .collect();
     if header.iter().all(String::is_empty) {
         return Err(LabelError::Empty { file: file.into() });

@@ -213,10 +213,7 @@ mod tests {
     use super::*;
 
     fn sv(pairs: &[(u32, f64)]) -> SparseVector {
-        SparseVector {
-            columns: pairs.iter().map(|p| p.0).collect(),
-            values: pairs.iter().map(|p| p.1).collect(),
-        }
+        SparseVector::from_pairs(pairs)
     }
 
     #[test]

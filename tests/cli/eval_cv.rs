@@ -167,15 +167,31 @@ fn two_class_polarity_data_works_unchanged() {
     let wd = Workdir::new();
     let mut csv = String::from("text,label\n");
     for i in 0..20 {
-        let (text, label) = if i % 2 == 0 { ("a wonderful moving film", "pos") } else { ("a dull tedious mess", "neg") };
+        let (text, label) = if i % 2 == 0 {
+            ("a wonderful moving film", "pos")
+        } else {
+            ("a dull tedious mess", "neg")
+        };
         csv.push_str(&format!("{text} {i},{label}\n"));
     }
     wd.write("polarity.csv", csv);
-    let run = wd.run(&["cv", "polarity.csv", "--folds", "4", "--min-df", "1", "--format", "json"]);
+    let run = wd.run(&[
+        "cv",
+        "polarity.csv",
+        "--folds",
+        "4",
+        "--min-df",
+        "1",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["tasks"][0]["task"], "label");
     assert_eq!(v["tasks"][0]["best"]["rows"], 20);
-    assert!(v["tasks"][0]["best"]["f_avg"].is_null(), "no favor/against classes, no F_avg");
+    assert!(
+        v["tasks"][0]["best"]["f_avg"].is_null(),
+        "no favor/against classes, no F_avg"
+    );
     assert_eq!(v["tasks"][0]["best"]["accuracy"], 1.0);
 }
