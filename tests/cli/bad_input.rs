@@ -203,3 +203,103 @@ fn invalid_training_settings_are_errors_not_panics() {
     wd.run(&["train", "--labels", "l.csv", "--task", "assad", "--min-df", "50"])
         .assert_error(1, &["lower --min-df"]);
 }
+
+#[test]
+fn keep_going_writes_every_row_with_its_error() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    wd.write(
+        "in.csv",
+        "id,text\n1,Assad must go\n2,\n3,a,ragged\n4,We will strike\n",
+    );
+    let run = wd.run(&["classify", "--model", "m.model", "--input", "in.csv"]);
+    run.assert_error(1, &["in.csv: line 3, column `text`: empty statement"]);
+    let run = wd.run(&[
+        "classify",
+        "--model",
+        "m.model",
+        "--input",
+        "in.csv",
+        "--format",
+        "csv",
+        "--keep-going",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2 of 4 rows could not be classified"),
+        "{}",
+        run.stderr
+    );
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..3], ["id", "text", "error"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 4, "every input row comes out");
+    assert_eq!(&rows[0][2], "");
+    assert!(rows[1][2].contains("empty statement"));
+    assert!(rows[2][2].contains("expected 2 fields"), "{:?}", &rows[2]);
+    assert_eq!(&rows[3][0], "4");
+    assert!(!rows[3][3].is_empty(), "row 4 is classified");
+}
+
+#[test]
+fn a_closed_pipe_on_stdout_is_a_quiet_success() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    let mut csv = String::from("text\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("statement number {i} about strikes\n"));
+    }
+    wd.write("many.csv", csv);
+    let binary = assert_cmd::cargo::cargo_bin("stance");
+    let output = std::process::Command::new("sh")
+        .current_dir(wd.path())
+        .arg("-c")
+        .arg(format!(
+            "'{}' classify --model m.model --input many.csv --format csv | head -1; exit ${{PIPESTATUS:-0}}",
+            binary.display()
+        ))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stderr.is_empty(), "a broken pipe must be quiet: {stderr}");
+}
+
+#[test]
+fn the_broken_pipe_exit_code_is_zero() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    let mut csv = String::from("text\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("statement number {i}\n"));
+    }
+    wd.write("many.csv", csv);
+    let binary = assert_cmd::cargo::cargo_bin("stance");
+    let mut child = std::process::Command::new(binary)
+        .current_dir(wd.path())
+        .args([
+            "classify", "--model", "m.model", "--input", "many.csv", "--format", "jsonl",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    use std::io::Read;
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
