@@ -25,6 +25,12 @@ pub struct CrlfToLf<R> {
     start: usize,
     end: usize,
     held_cr: bool,
+    /// Lines passed so far (1-based line of the next byte).
+    line: u64,
+    /// Line of the quotation mark that is still open, if the count so far is odd.
+    open_quote: Option<u64>,
+    /// Whether the unclosed-quote error was already returned.
+    reported: bool,
 }
 
 impl<R: Read> CrlfToLf<R> {
@@ -36,6 +42,9 @@ impl<R: Read> CrlfToLf<R> {
             start: 0,
             end: 0,
             held_cr: false,
+            line: 1,
+            open_quote: None,
+            reported: false,
         }
     }
 }
@@ -53,6 +62,15 @@ impl<R: Read> Read for CrlfToLf<R> {
                         self.held_cr = false;
                         out[0] = b'\r';
                         return Ok(1);
+                    }
+                    if let (Some(line), false) = (self.open_quote, self.reported) {
+                        // The csv crate would read an unclosed quote to the end of the file as one
+                        // field, silently swallowing every row after it.
+                        self.reported = true;
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("the quotation mark opened on line {line} is never closed (the rest of the file would be one field)"),
+                        ));
                     }
                     return Ok(0);
                 }
@@ -78,6 +96,17 @@ impl<R: Read> Read for CrlfToLf<R> {
                     if self.buffer[self.start] == b'\n' {
                         continue;
                     }
+                }
+                match byte {
+                    b'"' => {
+                        self.open_quote = if self.open_quote.is_some() {
+                            None
+                        } else {
+                            Some(self.line)
+                        }
+                    }
+                    b'\n' => self.line += 1,
+                    _ => {}
                 }
                 out[written] = byte;
                 written += 1;
@@ -109,6 +138,7 @@ pub fn describe_csv_error(err: &csv::Error) -> String {
         csv::ErrorKind::Utf8 { err, .. } => {
             format!("invalid UTF-8 in field {} (expected UTF-8 text)", err.field() + 1)
         }
+        csv::ErrorKind::Io(e) if e.kind() == io::ErrorKind::InvalidData => e.to_string(),
         csv::ErrorKind::Io(e) => format!("read error: {e}"),
         _ => err.to_string(),
     }
@@ -232,6 +262,32 @@ pub fn label_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Fails early, before any work, when `path` cannot be written: its folder is missing or it is a
+/// directory. (`write_atomic` checks again when it writes.)
+pub fn check_writable(path: &Path) -> Result<()> {
+    if is_stdio(path) {
+        return Ok(());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    if path.is_dir() {
+        bail!(
+            "cannot write {}: it is a directory (expected a file path)",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// Writes a file atomically (or to standard output for `-`): `write` fills a buffer that replaces
 /// the target only when it succeeded entirely.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
@@ -311,6 +367,21 @@ mod tests {
             .read_to_string(&mut out)
             .unwrap();
         assert_eq!(out, "a,b\n1,\"x\ry\"\n2\r");
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_naming_its_line() {
+        let mut out = String::new();
+        let err = CrlfToLf::new(&b"a,b\n1,\"x\"\"y\"\n2,\"open\n3,z\n"[..])
+            .read_to_string(&mut out)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the quotation mark opened on line 3 is never closed (the rest of the file would be one field)"
+        );
+        let mut reader = csv_reader(&b"text\n\"open\nnext\n"[..], b',');
+        let err = reader.records().find_map(Result::err).expect("an error");
+        assert!(describe_csv_error(&err).starts_with("the quotation mark opened on line 2"));
     }
 
     #[test]

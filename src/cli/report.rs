@@ -88,6 +88,9 @@ pub fn run(args: Args) -> Result<u8> {
             bail!("{name} must be between 0 and 1, found {value}");
         }
     }
+    if let Some(path) = &args.output {
+        crate::io::check_writable(path)?;
+    }
     let model = args.model.load()?;
     let speakers = load_speakers(&args.speakers)?;
     let files = expand_inputs(&args.inputs)?;

@@ -51,6 +51,7 @@ pub struct Args {
 /// Runs `stance train`.
 pub fn run(args: Args) -> Result<u8> {
     let params = args.training.params().validate()?;
+    crate::io::check_writable(&args.out)?;
     let loaded = args.input.load()?;
     let config = args.featurizer.resolve()?;
     let progress = ProgressBar::new(model::planned_fits(&loaded.data, &params) as u64);

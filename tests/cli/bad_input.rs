@@ -200,8 +200,10 @@ fn invalid_training_settings_are_errors_not_panics() {
         .assert_error(1, &["alpha", "positive finite"]);
     wd.run(&["train", "--labels", "l.csv", "--folds", "1"])
         .assert_error(1, &["at least 2 folds"]);
-    wd.run(&["train", "--labels", "l.csv", "--task", "assad", "--min-df", "50"])
-        .assert_error(1, &["lower --min-df"]);
+    wd.run(&[
+        "train", "--labels", "l.csv", "--task", "assad", "--min-df", "50", "--out", "m.model",
+    ])
+    .assert_error(1, &["lower --min-df"]);
 }
 
 #[test]

@@ -158,7 +158,7 @@ fn cv_grid_ranks_settings_and_saves_the_best_for_train() {
         "train used the saved settings"
     );
     wd.write("junk.json", "{\"x\": 1}");
-    wd.run(&["train", "train.csv", "--config", "junk.json"])
+    wd.run(&["train", "train.csv", "--config", "junk.json", "--out", "m.model"])
         .assert_error(1, &["junk.json: not a featurizer configuration"]);
 }
 

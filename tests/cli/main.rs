@@ -3,6 +3,7 @@
 mod workdir;
 
 mod bad_input;
+mod bad_input_suite;
 mod compat;
 mod eval_cv;
 mod extract;
