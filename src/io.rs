@@ -298,23 +298,11 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
         lock.flush().context("cannot write to standard output")?;
         return Ok(());
     }
+    check_writable(path)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    if !dir.is_dir() {
-        bail!(
-            "cannot write {}: folder {} does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
-    if path.is_dir() {
-        bail!(
-            "cannot write {}: it is a directory (expected a file path)",
-            path.display()
-        );
-    }
     let mut temp = tempfile::Builder::new()
         .prefix(".stance-")
         .tempfile_in(&dir)
@@ -330,6 +318,18 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
         write(&mut buffered)?;
         buffered
             .flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    // A temporary file is created private (0600); give the result the permissions of the file it
+    // replaces, or the usual 0644 for a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        temp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     temp.as_file()
@@ -439,6 +439,15 @@ mod tests {
         );
         write_atomic(&target, |w| Ok(w.write_all(b"whole")?)).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"whole");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+            assert_eq!(
+                mode, 0o644,
+                "a new file gets the usual permissions, not the temp file's 0600"
+            );
+        }
     }
 
     #[test]
