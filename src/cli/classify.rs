@@ -79,6 +79,10 @@ pub struct Args {
 /// Rows classified per parallel batch; bounds memory on long streams.
 const CHUNK: usize = 4096;
 
+/// Longest statement classified, in bytes: a longer field is an unclosed quote or a whole document,
+/// and its character n-grams alone would take gigabytes.
+const MAX_STATEMENT_BYTES: usize = 100_000;
+
 /// One statement to classify, with the input columns to pass through.
 struct Row {
     /// Where it came from, for messages ("statement 2", "file.csv: line 7").
@@ -139,6 +143,12 @@ pub fn run(args: Args) -> Result<u8> {
             let mut row = row?;
             if row.error.is_none() && row.text.trim().is_empty() {
                 row.error = Some("empty statement (expected text to classify)".into());
+            }
+            if row.error.is_none() && row.text.len() > MAX_STATEMENT_BYTES {
+                row.error = Some(format!(
+                    "statement of {} bytes (expected at most {MAX_STATEMENT_BYTES}: a whole document, or an unclosed quote?)",
+                    row.text.len()
+                ));
             }
             if let Some(error) = &row.error {
                 if !args.keep_going {

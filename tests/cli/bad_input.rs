@@ -305,3 +305,23 @@ fn the_broken_pipe_exit_code_is_zero() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn a_50_mb_single_line_is_refused_with_its_line_not_swallowed() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    let huge = "x".repeat(50 << 20);
+    wd.write("labels.csv", format!("text,assad\n\"{huge}\",favor\n"));
+    wd.run(&["train", "labels.csv", "--out", "big.model"])
+        .assert_error(
+            1,
+            &["labels.csv: line 2, column `text`: statement text of 52428800 bytes (expected at most 10000"],
+        );
+    assert!(!wd.join("big.model").exists());
+    wd.write("in.csv", format!("text\nfine\n{huge}\n"));
+    wd.run(&["classify", "--model", "m.model", "--input", "in.csv"])
+        .assert_error(
+            1,
+            &["in.csv: line 3, column `text`: statement of 52428800 bytes (expected at most 100000"],
+        );
+}
