@@ -124,6 +124,17 @@ pub fn fit_linear(
     Ok(result)
 }
 
+/// The classes that occur in `labels`, sorted; fewer than two cannot be fitted.
+pub fn present_classes(labels: &[usize]) -> Result<Vec<usize>, linfa_logistic::error::Error> {
+    let mut present: Vec<usize> = labels.to_vec();
+    present.sort_unstable();
+    present.dedup();
+    if present.len() < 2 {
+        return Err(linfa_logistic::error::Error::TooFewClasses);
+    }
+    Ok(present)
+}
+
 /// The sparse solver's fit: same classes handling and result layout as the linfa path.
 fn fit_sparse(
     x: &[SparseVector],
@@ -134,12 +145,7 @@ fn fit_sparse(
     alpha: f64,
     params: &TrainParams,
 ) -> Result<LinearWeights, linfa_logistic::error::Error> {
-    let mut present: Vec<usize> = labels.to_vec();
-    present.sort_unstable();
-    present.dedup();
-    if present.len() < 2 {
-        return Err(linfa_logistic::error::Error::TooFewClasses);
-    }
+    let present = present_classes(labels)?;
     let target: Vec<usize> = labels
         .iter()
         .map(|l| present.binary_search(l).unwrap_or(0))

@@ -43,12 +43,7 @@ pub fn fit_one_vs_rest(
     let mut weights = vec![vec![0.0; n_features]; n_classes];
     let mut intercepts = vec![f64::NEG_INFINITY; n_classes];
     let mut gradient_norm: f64 = 0.0;
-    let mut present: Vec<usize> = labels.to_vec();
-    present.sort_unstable();
-    present.dedup();
-    if present.len() < 2 {
-        return Err(linfa_logistic::error::Error::TooFewClasses);
-    }
+    let present = super::fit::present_classes(labels)?;
     for &class in &present {
         let r = log_count_ratio(x, labels, class, n_features);
         let scaled: Vec<SparseVector> = x
