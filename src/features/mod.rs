@@ -81,6 +81,64 @@ impl FeaturizerConfig {
         }
         terms
     }
+
+    /// The FNV-1a hashes of `terms(text)`, in the same order, computed without building the terms.
+    pub fn term_hashes(&self, text: &str) -> Vec<u64> {
+        let tokens = tokenize(text);
+        let mut hashes = Vec::new();
+        if self.stop_words || self.negation {
+            let mut words = tokens.clone();
+            if self.negation {
+                filters::mark_negation(text, &mut words);
+            }
+            if self.stop_words {
+                filters::remove_stop_words(&mut words);
+            }
+            ngrams::word_ngram_hashes(&words, self.word_ngrams, &mut hashes);
+        } else {
+            ngrams::word_ngram_hashes(&tokens, self.word_ngrams, &mut hashes);
+        }
+        if let Some(range) = self.char_ngrams {
+            ngrams::char_ngram_hashes(&tokens, range, &mut hashes);
+        }
+        hashes
+    }
+}
+
+/// A map keyed by FNV-1a hashes, which are hashed already: the map uses them as they are.
+type HashIndex = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<PassThrough>>;
+
+/// A `Hasher` for keys that are already well-mixed 64-bit hashes.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// Column of every vocabulary term by its FNV-1a hash, or `None` when two terms share a hash (then
+/// lookups go by the term strings). A term outside the vocabulary is mistaken for one inside only if
+/// their 64-bit hashes collide: about 1 in 10^15 per lookup with 20,000 terms.
+fn hash_index(vocabulary: &Vocabulary) -> Option<HashIndex> {
+    let mut index = HashIndex::with_capacity_and_hasher(vocabulary.len(), Default::default());
+    for (column, term) in vocabulary.terms().iter().enumerate() {
+        if index.insert(ngrams::term_hash(term), column as u32).is_some() {
+            return None;
+        }
+    }
+    Some(index)
 }
 
 /// A sparse feature vector: columns in increasing order with their values.
@@ -123,6 +181,8 @@ pub struct Featurizer {
     vocabulary: Vocabulary,
     idf: Vec<f64>,
     training_documents: usize,
+    /// Term hash → column, built from the vocabulary (not stored).
+    by_hash: Option<HashIndex>,
 }
 
 /// The on-disk form of a featurizer: the vocabulary as a term list, the index rebuilt on load.
@@ -137,9 +197,11 @@ struct StoredFeaturizer {
 
 impl From<StoredFeaturizer> for Featurizer {
     fn from(s: StoredFeaturizer) -> Self {
+        let vocabulary = Vocabulary::from_parts(s.terms, s.document_frequencies);
         Featurizer {
             config: s.config,
-            vocabulary: Vocabulary::from_parts(s.terms, s.document_frequencies),
+            by_hash: hash_index(&vocabulary),
+            vocabulary,
             idf: s.idf,
             training_documents: s.training_documents,
         }
@@ -174,6 +236,7 @@ impl Featurizer {
             .collect();
         Featurizer {
             config,
+            by_hash: hash_index(&vocabulary),
             vocabulary,
             idf,
             training_documents: texts.len(),
@@ -218,12 +281,20 @@ impl Featurizer {
 
     /// The feature vector of one statement; terms outside the vocabulary are dropped.
     pub fn transform(&self, text: &str) -> SparseVector {
-        let mut columns: Vec<u32> = self
-            .config
-            .terms(text)
-            .iter()
-            .filter_map(|t| self.vocabulary.column(t))
-            .collect();
+        let mut columns: Vec<u32> = match &self.by_hash {
+            Some(index) => self
+                .config
+                .term_hashes(text)
+                .iter()
+                .filter_map(|h| index.get(h).copied())
+                .collect(),
+            None => self
+                .config
+                .terms(text)
+                .iter()
+                .filter_map(|t| self.vocabulary.column(t))
+                .collect(),
+        };
         columns.sort_unstable();
         let mut vector = SparseVector::default();
         let mut i = 0;

@@ -86,6 +86,85 @@ pub fn char_ngrams(tokens: &[Token], range: NgramRange, out: &mut Vec<String>) {
     }
 }
 
+/// FNV-1a, 64-bit: the named, stable hash used to look terms up without building their strings
+/// (never `std`'s `DefaultHasher`, whose algorithm may change between Rust releases).
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv1a(u64);
+
+impl Fnv1a {
+    /// The FNV-1a offset basis.
+    pub fn new() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Feeds bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// The hash of everything fed.
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a::new()
+    }
+}
+
+/// The FNV-1a hash of a term's UTF-8 bytes.
+pub fn term_hash(term: &str) -> u64 {
+    let mut h = Fnv1a::new();
+    h.write(term.as_bytes());
+    h.finish()
+}
+
+/// Appends the hashes of the terms `word_ngrams` would build, in the same order, without
+/// building them.
+pub fn word_ngram_hashes(tokens: &[Token], range: NgramRange, out: &mut Vec<u64>) {
+    for n in range.min..=range.max {
+        for window in tokens.windows(n) {
+            let mut h = Fnv1a::new();
+            for (i, token) in window.iter().enumerate() {
+                if i > 0 {
+                    h.write(b" ");
+                }
+                h.write(token.text.as_bytes());
+            }
+            out.push(h.finish());
+        }
+    }
+}
+
+/// Appends the hashes of the terms `char_ngrams` would build, in the same order.
+pub fn char_ngram_hashes(tokens: &[Token], range: NgramRange, out: &mut Vec<u64>) {
+    let mut padded = String::new();
+    let mut bounds: Vec<usize> = Vec::new();
+    for token in tokens {
+        padded.clear();
+        padded.push('_');
+        padded.push_str(&token.text);
+        padded.push('_');
+        bounds.clear();
+        bounds.extend(padded.char_indices().map(|(i, _)| i));
+        bounds.push(padded.len());
+        let chars = bounds.len() - 1;
+        for n in range.min..=range.max {
+            for start in 0..chars.saturating_sub(n - 1) {
+                let mut h = Fnv1a::new();
+                h.write(b"#");
+                h.write(&padded.as_bytes()[bounds[start]..bounds[start + n]]);
+                out.push(h.finish());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tokenize::tokenize;
@@ -110,6 +189,48 @@ mod tests {
         let mut out = Vec::new();
         char_ngrams(&tokenize("no go"), NgramRange::new(3, 3), &mut out);
         assert_eq!(out, ["#_no", "#no_", "#_go", "#go_"]);
+    }
+
+    #[test]
+    fn fnv1a_matches_its_published_test_vectors() {
+        assert_eq!(term_hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(term_hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(term_hash("foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn hashes_follow_the_terms_exactly() {
+        for text in [
+            "Assad must go",
+            "François ﬁght — ça ira, don't",
+            "a",
+            "",
+            "Ünïcödé 東京 war",
+        ] {
+            let tokens = tokenize(text);
+            for range in [
+                NgramRange::new(1, 2),
+                NgramRange::new(1, 3),
+                NgramRange::new(2, 5),
+            ] {
+                let (mut words, mut chars) = (Vec::new(), Vec::new());
+                word_ngrams(&tokens, range, &mut words);
+                char_ngrams(&tokens, range, &mut chars);
+                let (mut word_hashes, mut char_hashes) = (Vec::new(), Vec::new());
+                word_ngram_hashes(&tokens, range, &mut word_hashes);
+                char_ngram_hashes(&tokens, range, &mut char_hashes);
+                assert_eq!(
+                    words.iter().map(|t| term_hash(t)).collect::<Vec<_>>(),
+                    word_hashes,
+                    "{text}"
+                );
+                assert_eq!(
+                    chars.iter().map(|t| term_hash(t)).collect::<Vec<_>>(),
+                    char_hashes,
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -56,6 +56,10 @@ pub fn split_words(text: &str) -> Vec<(usize, usize)> {
 /// Normalises one word: NFKC, accents removed ("François" → "francois"), apostrophes made
 /// straight, lower case.
 pub fn normalize_word(word: &str) -> String {
+    if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // NFKC and accent folding change nothing in plain ASCII letters and digits.
+        return word.to_ascii_lowercase();
+    }
     let compatible: String = word.nfkc().collect();
     compatible
         .nfd()
