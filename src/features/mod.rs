@@ -60,22 +60,27 @@ impl Default for FeaturizerConfig {
 }
 
 impl FeaturizerConfig {
+    /// The tokens word n-grams are built from: the text's tokens after the optional negation
+    /// marking and stop-word removal (borrowed as they are when neither is on).
+    fn word_tokens<'t>(&self, text: &str, tokens: &'t [Token]) -> std::borrow::Cow<'t, [Token]> {
+        if !(self.stop_words || self.negation) {
+            return std::borrow::Cow::Borrowed(tokens);
+        }
+        let mut words = tokens.to_vec();
+        if self.negation {
+            filters::mark_negation(text, &mut words);
+        }
+        if self.stop_words {
+            filters::remove_stop_words(&mut words);
+        }
+        std::borrow::Cow::Owned(words)
+    }
+
     /// The terms (word and character n-grams) of a text, in text order, repeats included.
     pub fn terms(&self, text: &str) -> Vec<String> {
         let tokens = tokenize(text);
         let mut terms = Vec::new();
-        if self.stop_words || self.negation {
-            let mut words = tokens.clone();
-            if self.negation {
-                filters::mark_negation(text, &mut words);
-            }
-            if self.stop_words {
-                filters::remove_stop_words(&mut words);
-            }
-            ngrams::word_ngrams(&words, self.word_ngrams, &mut terms);
-        } else {
-            ngrams::word_ngrams(&tokens, self.word_ngrams, &mut terms);
-        }
+        ngrams::word_ngrams(&self.word_tokens(text, &tokens), self.word_ngrams, &mut terms);
         if let Some(range) = self.char_ngrams {
             ngrams::char_ngrams(&tokens, range, &mut terms);
         }
@@ -86,18 +91,7 @@ impl FeaturizerConfig {
     pub fn term_hashes(&self, text: &str) -> Vec<u64> {
         let tokens = tokenize(text);
         let mut hashes = Vec::new();
-        if self.stop_words || self.negation {
-            let mut words = tokens.clone();
-            if self.negation {
-                filters::mark_negation(text, &mut words);
-            }
-            if self.stop_words {
-                filters::remove_stop_words(&mut words);
-            }
-            ngrams::word_ngram_hashes(&words, self.word_ngrams, &mut hashes);
-        } else {
-            ngrams::word_ngram_hashes(&tokens, self.word_ngrams, &mut hashes);
-        }
+        ngrams::word_ngram_hashes(&self.word_tokens(text, &tokens), self.word_ngrams, &mut hashes);
         if let Some(range) = self.char_ngrams {
             ngrams::char_ngram_hashes(&tokens, range, &mut hashes);
         }
