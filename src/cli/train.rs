@@ -43,6 +43,12 @@ pub struct Args {
     #[command(flatten)]
     training: TrainingArgs,
 
+    /// Fit each task once on all its rows with the single --alpha given, without cross-validation:
+    /// no held-out figures are printed or stored. For a quick model while labelling, or for timing
+    /// against tools that fit once (bench/run does).
+    #[arg(long)]
+    no_cv: bool,
+
     /// Print nothing but errors and warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -50,7 +56,9 @@ pub struct Args {
 
 /// Runs `stance train`.
 pub fn run(args: Args) -> Result<u8> {
-    let params = args.training.params().validate()?;
+    let mut params = args.training.params();
+    params.cross_validate = !args.no_cv;
+    let params = params.validate()?;
     crate::io::check_writable(&args.out)?;
     let loaded = args.input.load()?;
     let config = args.featurizer.resolve()?;
@@ -82,24 +90,46 @@ pub fn run(args: Args) -> Result<u8> {
 fn print_summary(model: &StanceModel, out: &std::path::Path) -> Result<()> {
     let mut w = std::io::stdout().lock();
     let sources = model.metadata.label_files.len();
-    let folds = model.tasks.first().map_or(0, |t| t.training.cv.folds);
+    let folds = model
+        .tasks
+        .first()
+        .and_then(|t| t.training.cv.as_ref())
+        .map(|cv| cv.folds);
     writeln!(
         w,
-        "trained {} task(s) on {} statements from {} file(s); {} features; {}-fold cross-validation grouped by source",
+        "trained {} task(s) on {} statements from {} file(s); {} features; {}",
         model.tasks.len(),
         model.metadata.statements,
         sources,
         model.featurizer.n_features(),
-        folds
+        match folds {
+            Some(folds) => format!("{folds}-fold cross-validation grouped by source"),
+            None => "no cross-validation (--no-cv)".to_string(),
+        }
     )?;
     writeln!(w)?;
+    if folds.is_none() {
+        writeln!(w, "{:<18} {:>7} {:>10}", "task", "alpha", "converged")?;
+        for task in &model.tasks {
+            writeln!(
+                w,
+                "{:<18} {:>7} {:>10}",
+                task.name,
+                format!("{}", task.training.alpha),
+                if task.training.converged { "yes" } else { "no" }
+            )?;
+        }
+        writeln!(w)?;
+        writeln!(w, "model written to {}", out.display())?;
+        return Ok(());
+    }
     writeln!(
         w,
         "{:<18} {:>7} {:>17} {:>9} {:>10}",
         "task", "alpha", "CV macro-F1", "accuracy", "baseline"
     )?;
     for task in &model.tasks {
-        let cv = &task.training.cv;
+        let Some(cv) = &task.training.cv else { continue };
         writeln!(
             w,
             "{:<18} {:>7} {:>10.3} ± {:.3} {:>9.3} {:>10.3}",
@@ -118,7 +148,7 @@ fn print_summary(model: &StanceModel, out: &std::path::Path) -> Result<()> {
         "task", "class", "precision", "recall", "F1", "support"
     )?;
     for task in &model.tasks {
-        for m in &task.training.cv.per_class {
+        for m in task.training.cv.iter().flat_map(|cv| &cv.per_class) {
             writeln!(
                 w,
                 "{:<18} {:<10} {:>9.3} {:>7.3} {:>7.3} {:>8}",

@@ -1,7 +1,7 @@
 //! Optional token filters for word n-grams: stop-word removal and negation marking. Each is one
 //! small step over the token list, off by default, kept only where cross-validation says so.
 
-use super::tokenize::Token;
+use super::tokenize::Words;
 
 /// Function words dropped by `--stop-words`. Negations, modals and "against"/"for" are kept on
 /// purpose: in stance they carry the meaning ("must not", "against strikes").
@@ -128,40 +128,35 @@ fn is_negation(word: &str) -> bool {
     ) || word.ends_with("n't")
 }
 
-/// Drops stop words.
-pub fn remove_stop_words(tokens: &mut Vec<Token>) {
-    tokens.retain(|t| STOP_WORDS.binary_search(&t.text.as_str()).is_err());
+/// Whether `word` is in the stop list.
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
 }
 
-/// Prefixes `neg_` to every word after a negation up to the end of its clause (the next `.`, `,`,
-/// `;`, `:`, `!` or `?` in the original text), so "no place" and "a place" become different terms.
-pub fn mark_negation(text: &str, tokens: &mut [Token]) {
+/// Marks every word after a negation up to the end of its clause (the next `.`, `,`, `;`, `:`,
+/// `!` or `?` in the original text) as negated, so "no place" and "a place" give different terms
+/// (`neg_place`).
+pub fn mark_negation(text: &str, words: &mut Words) {
     let mut negated = false;
     let mut previous_end = 0;
-    for token in tokens.iter_mut() {
-        let gap = text.get(previous_end..token.start).unwrap_or("");
+    for i in 0..words.len() {
+        let span = words.spans()[i];
+        let gap = text.get(previous_end..span.start).unwrap_or("");
         if gap.contains(['.', ',', ';', ':', '!', '?']) {
             negated = false;
         }
-        previous_end = token.end;
-        if is_negation(&token.text) {
+        previous_end = span.end;
+        if is_negation(words.text(i)) {
             negated = true;
             continue;
         }
-        if negated {
-            token.text.insert_str(0, "neg_");
-        }
+        words.spans_mut()[i].negated = negated;
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tokenize::tokenize;
     use super::*;
-
-    fn words(tokens: &[Token]) -> Vec<&str> {
-        tokens.iter().map(|t| t.text.as_str()).collect()
-    }
 
     #[test]
     fn the_stop_list_is_sorted_for_binary_search() {
@@ -171,18 +166,29 @@ mod tests {
     #[test]
     fn stop_words_go_and_stance_words_stay() {
         let text = "We are not against the strikes, we must act";
-        let mut tokens = tokenize(text);
-        remove_stop_words(&mut tokens);
-        assert_eq!(words(&tokens), ["not", "against", "strikes", "must", "act"]);
+        let mut words = Words::default();
+        words.read(text);
+        let kept: Vec<&str> = (0..words.len())
+            .map(|i| words.text(i))
+            .filter(|w| !is_stop_word(w))
+            .collect();
+        assert_eq!(kept, ["not", "against", "strikes", "must", "act"]);
     }
 
     #[test]
     fn negation_runs_to_the_end_of_the_clause() {
         let text = "Assad has no place in Syria's future, but he stays. We don't want war";
-        let mut tokens = tokenize(text);
-        mark_negation(text, &mut tokens);
+        let mut words = Words::default();
+        words.read(text);
+        mark_negation(text, &mut words);
+        let marked: Vec<String> = (0..words.len())
+            .map(|i| {
+                let prefix = if words.spans()[i].negated { "neg_" } else { "" };
+                format!("{prefix}{}", words.text(i))
+            })
+            .collect();
         assert_eq!(
-            words(&tokens),
+            marked,
             [
                 "assad",
                 "has",

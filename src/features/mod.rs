@@ -2,7 +2,8 @@
 //!
 //! A featurizer is plain, serialisable configuration plus what it learned at fit time (vocabulary
 //! and IDF); the model file stores it, so training and prediction run the very same code path.
-//! Vectors are sparse (column, value) lists sorted by column: prediction never builds a dense row.
+//! Vectors are sparse (column, value) lists in the order the terms first occur in the text, so
+//! building one needs no sort; prediction never builds a dense row.
 
 pub mod filters;
 pub mod ngrams;
@@ -13,7 +14,7 @@ pub mod weighting;
 use serde::{Deserialize, Serialize};
 
 pub use ngrams::NgramRange;
-pub use tokenize::{tokenize, Token};
+pub use tokenize::{tokenize, Token, Words};
 pub use vocabulary::{Vocabulary, VocabularyLimits};
 pub use weighting::Weighting;
 
@@ -59,93 +60,147 @@ impl Default for FeaturizerConfig {
     }
 }
 
+/// Buffers reused from one statement to the next, so featurizing allocates nothing once warm.
+/// One per thread; `Default` makes an empty one.
+#[derive(Debug, Default, Clone)]
+pub struct FeatureScratch {
+    words: Words,
+    kept: Vec<u32>,
+    chars: ngrams::CharScratch,
+    hashes: ngrams::TermHashes,
+    columns: Vec<u32>,
+    /// Per vocabulary column: its place in the vector being built, or `u32::MAX`; reset after
+    /// each statement, so duplicates are merged without sorting.
+    slots: Vec<u32>,
+}
+
 impl FeaturizerConfig {
-    /// The tokens word n-grams are built from: the text's tokens after the optional negation
-    /// marking and stop-word removal (borrowed as they are when neither is on).
-    fn word_tokens<'t>(&self, text: &str, tokens: &'t [Token]) -> std::borrow::Cow<'t, [Token]> {
-        if !(self.stop_words || self.negation) {
-            return std::borrow::Cow::Borrowed(tokens);
+    /// Emits the terms (word n-grams over the words left after negation marking and stop-word
+    /// removal, then character n-grams over every word) of `text`, in text order, repeats
+    /// included. Fitting collects them as strings and scoring as hashes, from this one walk.
+    fn emit_terms(&self, text: &str, scratch: &mut FeatureScratch, sink: &mut impl ngrams::TermSink) {
+        let words = &mut scratch.words;
+        if sink.needs_text() || self.negation || self.stop_words || self.char_ngrams.is_some() {
+            words.read(text);
+        } else {
+            words.read_hashes_only(text);
         }
-        let mut words = tokens.to_vec();
         if self.negation {
-            filters::mark_negation(text, &mut words);
+            filters::mark_negation(text, words);
         }
-        if self.stop_words {
-            filters::remove_stop_words(&mut words);
+        sink.begin_statement(words);
+        scratch.kept.clear();
+        scratch.kept.extend((0..words.len() as u32).filter(|&i| {
+            // A negated stop word is kept: it reads `neg_…`, which is not in the stop list.
+            !(self.stop_words
+                && !words.spans()[i as usize].negated
+                && filters::is_stop_word(words.text(i as usize)))
+        }));
+        ngrams::word_ngrams(words, &scratch.kept, self.word_ngrams, sink);
+        if let Some(range) = self.char_ngrams {
+            ngrams::char_ngrams(words, range, &mut scratch.chars, sink);
         }
-        std::borrow::Cow::Owned(words)
     }
 
     /// The terms (word and character n-grams) of a text, in text order, repeats included.
     pub fn terms(&self, text: &str) -> Vec<String> {
-        let tokens = tokenize(text);
-        let mut terms = Vec::new();
-        ngrams::word_ngrams(&self.word_tokens(text, &tokens), self.word_ngrams, &mut terms);
-        if let Some(range) = self.char_ngrams {
-            ngrams::char_ngrams(&tokens, range, &mut terms);
-        }
-        terms
+        let mut sink = ngrams::TermStrings::default();
+        self.emit_terms(text, &mut FeatureScratch::default(), &mut sink);
+        sink.terms
     }
 
-    /// The FNV-1a hashes of `terms(text)`, in the same order, computed without building the terms.
+    /// The hashes (`ngrams::term_hash`) of `terms(text)`, in the same order, computed without building the terms.
     pub fn term_hashes(&self, text: &str) -> Vec<u64> {
-        let tokens = tokenize(text);
-        let mut hashes = Vec::new();
-        ngrams::word_ngram_hashes(&self.word_tokens(text, &tokens), self.word_ngrams, &mut hashes);
-        if let Some(range) = self.char_ngrams {
-            ngrams::char_ngram_hashes(&tokens, range, &mut hashes);
-        }
-        hashes
+        let mut scratch = FeatureScratch::default();
+        self.term_hashes_into(text, &mut scratch);
+        std::mem::take(&mut scratch.hashes.hashes)
+    }
+
+    /// Fills `scratch.hashes` with the hashes of `terms(text)`.
+    fn term_hashes_into(&self, text: &str, scratch: &mut FeatureScratch) {
+        let mut sink = std::mem::take(&mut scratch.hashes);
+        sink.hashes.clear();
+        self.emit_terms(text, scratch, &mut sink);
+        scratch.hashes = sink;
     }
 }
 
-/// A map keyed by FNV-1a hashes, which are hashed already: the map uses them as they are.
-type HashIndex = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<PassThrough>>;
+/// Column of every vocabulary term by its hash: an open-addressing table with linear probing,
+/// at most half full, keyed by the term hashes themselves (already well mixed), so a lookup
+/// is one or two probes of a flat array. `std`'s `HashMap` would hash the hashes again and probe
+/// control bytes first, which costs more than the rest of scoring a term.
+#[derive(Debug, Clone, PartialEq)]
+struct HashIndex {
+    /// Term hash per slot; `EMPTY_SLOT` where none.
+    keys: Vec<u64>,
+    /// Column per slot.
+    columns: Vec<u32>,
+    /// Slots − 1 (a power of two minus one).
+    mask: usize,
+}
 
-/// A `Hasher` for keys that are already well-mixed 64-bit hashes.
-#[derive(Default)]
-struct PassThrough(u64);
+/// Marks an unused slot of a `HashIndex`. A term whose hash is this value cannot be stored, and
+/// the index is then not built (lookups go by the term strings instead).
+const EMPTY_SLOT: u64 = 0;
 
-impl std::hash::Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
+impl HashIndex {
+    /// The column of the term with this hash, if it is in the vocabulary.
+    #[inline]
+    fn get(&self, hash: u64) -> Option<u32> {
+        let mut slot = (hash >> 32) as usize & self.mask;
+        loop {
+            let key = self.keys[slot];
+            if key == hash {
+                return Some(self.columns[slot]);
+            }
+            if key == EMPTY_SLOT {
+                return None;
+            }
+            slot = (slot + 1) & self.mask;
         }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
     }
 }
 
-/// Column of every vocabulary term by its FNV-1a hash, or `None` when two terms share a hash (then
-/// lookups go by the term strings). A term outside the vocabulary is mistaken for one inside only if
-/// their 64-bit hashes collide: about 1 in 10^15 per lookup with 20,000 terms.
+/// The index of every vocabulary term by its hash (`ngrams::term_hash`), or `None` when two terms
+/// share a hash (then lookups go by the term strings). A term outside the vocabulary is mistaken
+/// for one inside only if their 64-bit hashes collide: about 1 in 10^15 per lookup with 20,000
+/// terms.
 fn hash_index(vocabulary: &Vocabulary) -> Option<HashIndex> {
-    let mut index = HashIndex::with_capacity_and_hasher(vocabulary.len(), Default::default());
+    let slots = (vocabulary.len() * 2).next_power_of_two().max(16);
+    let mut index = HashIndex {
+        keys: vec![EMPTY_SLOT; slots],
+        columns: vec![0; slots],
+        mask: slots - 1,
+    };
     for (column, term) in vocabulary.terms().iter().enumerate() {
-        if index.insert(ngrams::term_hash(term), column as u32).is_some() {
+        let hash = ngrams::term_hash(term);
+        if hash == EMPTY_SLOT {
             return None;
         }
+        let mut slot = (hash >> 32) as usize & index.mask;
+        while index.keys[slot] != EMPTY_SLOT {
+            if index.keys[slot] == hash {
+                return None;
+            }
+            slot = (slot + 1) & index.mask;
+        }
+        index.keys[slot] = hash;
+        index.columns[slot] = column as u32;
     }
     Some(index)
 }
 
-/// A sparse feature vector: columns in increasing order with their values.
+/// A sparse feature vector: distinct columns with their values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SparseVector {
-    /// Column indices, strictly increasing.
+    /// Column indices, each at most once, in order of first occurrence in the text.
     pub columns: Vec<u32>,
     /// The value of each column in `columns`.
     pub values: Vec<f64>,
 }
 
 impl SparseVector {
-    /// A vector from (column, value) pairs given in increasing column order.
+    /// A vector from (column, value) pairs with distinct columns.
     pub fn from_pairs(pairs: &[(u32, f64)]) -> Self {
         SparseVector {
             columns: pairs.iter().map(|p| p.0).collect(),
@@ -275,39 +330,55 @@ impl Featurizer {
 
     /// The feature vector of one statement; terms outside the vocabulary are dropped.
     pub fn transform(&self, text: &str) -> SparseVector {
-        let mut columns: Vec<u32> = match &self.by_hash {
-            Some(index) => self
-                .config
-                .term_hashes(text)
-                .iter()
-                .filter_map(|h| index.get(h).copied())
-                .collect(),
-            None => self
-                .config
-                .terms(text)
-                .iter()
-                .filter_map(|t| self.vocabulary.column(t))
-                .collect(),
-        };
-        columns.sort_unstable();
         let mut vector = SparseVector::default();
-        let mut i = 0;
-        while i < columns.len() {
-            let column = columns[i];
-            let run = columns[i..].iter().take_while(|&&c| c == column).count();
-            let mut value =
-                weighting::term_weight(run as u32, self.config.weighting, self.config.sublinear_tf);
-            if self.config.weighting == Weighting::TfIdf {
-                value *= self.idf[column as usize];
+        self.transform_into(text, &mut FeatureScratch::default(), &mut vector);
+        vector
+    }
+
+    /// `transform` into a reused vector with reused buffers: the allocation-free path for
+    /// scoring streams of statements.
+    pub fn transform_into(&self, text: &str, scratch: &mut FeatureScratch, vector: &mut SparseVector) {
+        scratch.columns.clear();
+        match &self.by_hash {
+            Some(index) => {
+                self.config.term_hashes_into(text, scratch);
+                scratch
+                    .columns
+                    .extend(scratch.hashes.hashes.iter().filter_map(|&h| index.get(h)));
             }
-            vector.columns.push(column);
-            vector.values.push(value);
-            i += run;
+            None => {
+                let terms = self.config.terms(text);
+                scratch
+                    .columns
+                    .extend(terms.iter().filter_map(|t| self.vocabulary.column(t)));
+            }
+        }
+        // Merge repeats in order of first occurrence: the count goes in `values` for now.
+        if scratch.slots.len() < self.n_features() {
+            scratch.slots.resize(self.n_features(), u32::MAX);
+        }
+        vector.columns.clear();
+        vector.values.clear();
+        for &column in &scratch.columns {
+            let slot = &mut scratch.slots[column as usize];
+            if *slot == u32::MAX {
+                *slot = vector.columns.len() as u32;
+                vector.columns.push(column);
+                vector.values.push(1.0);
+            } else {
+                vector.values[*slot as usize] += 1.0;
+            }
+        }
+        for (&column, value) in vector.columns.iter().zip(vector.values.iter_mut()) {
+            scratch.slots[column as usize] = u32::MAX;
+            *value = weighting::term_weight(*value as u32, self.config.weighting, self.config.sublinear_tf);
+            if self.config.weighting == Weighting::TfIdf {
+                *value *= self.idf[column as usize];
+            }
         }
         if self.config.l2_normalize {
             weighting::l2_normalize(&mut vector.values);
         }
-        vector
     }
 }
 

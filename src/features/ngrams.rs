@@ -4,7 +4,9 @@
 //! Character n-grams are written with a leading `#` and the word padded with `_`
 //! (`#_ass`, `#ssa`), which cannot collide with word n-grams: words never hold `#`, `_` or spaces.
 
-use super::tokenize::Token;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use super::tokenize::Words;
 
 /// An inclusive range of n-gram lengths, e.g. 1–2 for unigrams and bigrams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -52,114 +54,240 @@ impl std::str::FromStr for NgramRange {
     }
 }
 
-/// Appends the word n-grams of `tokens` (joined by single spaces) to `out`.
-pub fn word_ngrams(tokens: &[Token], range: NgramRange, out: &mut Vec<String>) {
-    for n in range.min..=range.max {
-        for window in tokens.windows(n) {
-            let mut term = String::with_capacity(window.iter().map(|t| t.text.len() + 1).sum());
-            for (i, token) in window.iter().enumerate() {
-                if i > 0 {
-                    term.push(' ');
-                }
-                term.push_str(&token.text);
-            }
-            out.push(term);
+/// Receives the terms of one statement. The n-gram walkers below drive either sink, so the term
+/// strings (for fitting) and their hashes (for scoring) come from one and the same walk.
+pub trait TermSink {
+    /// A statement's words are about to be walked.
+    fn begin_statement(&mut self, _words: &Words) {}
+    /// Whether the sink reads the words' text (not only their hashes).
+    fn needs_text(&self) -> bool {
+        true
+    }
+    /// A word n-gram starts (empty).
+    fn start_word_ngram(&mut self);
+    /// The current word n-gram grows by the word at index `word`.
+    fn push_word(&mut self, words: &Words, word: u32);
+    /// The current word n-gram, as it stands, is a term.
+    fn emit_word_ngram(&mut self);
+    /// A character n-gram, given without its `#` mark.
+    fn char_ngram(&mut self, gram: &[u8]);
+}
+
+/// Collects terms as strings.
+#[derive(Debug, Default, Clone)]
+pub struct TermStrings {
+    /// The terms, in the order emitted.
+    pub terms: Vec<String>,
+    /// The word n-gram being built.
+    current: String,
+}
+
+impl TermSink for TermStrings {
+    fn start_word_ngram(&mut self) {
+        self.current.clear();
+    }
+
+    fn push_word(&mut self, words: &Words, word: u32) {
+        if !self.current.is_empty() {
+            self.current.push(' ');
         }
-    }
-}
-
-/// Appends the character n-grams of every token, padded with `_` at both ends, to `out`.
-pub fn char_ngrams(tokens: &[Token], range: NgramRange, out: &mut Vec<String>) {
-    for token in tokens {
-        let padded: Vec<char> = std::iter::once('_')
-            .chain(token.text.chars())
-            .chain(std::iter::once('_'))
-            .collect();
-        for n in range.min..=range.max {
-            for window in padded.windows(n) {
-                let mut term = String::with_capacity(n * 2 + 1);
-                term.push('#');
-                term.extend(window.iter());
-                out.push(term);
-            }
+        if words.spans()[word as usize].negated {
+            self.current.push_str(NEGATION_MARK);
         }
+        self.current.push_str(words.text(word as usize));
+    }
+
+    fn emit_word_ngram(&mut self) {
+        self.terms.push(self.current.clone());
+    }
+
+    fn char_ngram(&mut self, gram: &[u8]) {
+        // Grams are cut at character boundaries of normalised words: always valid UTF-8.
+        self.terms.push(format!("#{}", String::from_utf8_lossy(gram)));
     }
 }
 
-/// FNV-1a, 64-bit: the named, stable hash used to look terms up without building their strings
-/// (never `std`'s `DefaultHasher`, whose algorithm may change between Rust releases).
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv1a(u64);
+/// Collects the hash of each term (see `term_hash`), without building it.
+#[derive(Debug, Default, Clone)]
+pub struct TermHashes {
+    /// The hashes, in the order emitted.
+    pub hashes: Vec<u64>,
+    /// The hash of each word of the statement being walked.
+    word_hashes: Vec<u64>,
+    /// The hash of the word n-gram being built.
+    current: u64,
+}
 
-impl Fnv1a {
-    /// The FNV-1a offset basis.
-    pub fn new() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
+impl TermSink for TermHashes {
+    fn needs_text(&self) -> bool {
+        false
     }
 
-    /// Feeds bytes.
-    pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+    fn begin_statement(&mut self, words: &Words) {
+        self.word_hashes.clear();
+        self.word_hashes
+            .extend((0..words.len()).map(|i| match words.spans()[i].negated {
+                true => word_hash(words.text(i).as_bytes(), true),
+                false => words.hash(i),
+            }));
+    }
+
+    fn start_word_ngram(&mut self) {
+        self.current = WORD_NGRAM_SEED;
+    }
+
+    fn push_word(&mut self, _words: &Words, word: u32) {
+        self.current = combine(self.current, self.word_hashes[word as usize]);
+    }
+
+    fn emit_word_ngram(&mut self) {
+        self.hashes.push(self.current);
+    }
+
+    fn char_ngram(&mut self, gram: &[u8]) {
+        self.hashes.push(xxh3_64_with_seed(gram, CHAR_NGRAM_SEED));
+    }
+}
+
+/// How a negated word is written in word n-grams (`neg_place`). Words never hold `_`, so the mark
+/// cannot be mistaken for part of a word.
+pub const NEGATION_MARK: &str = "neg_";
+
+const WORD_NGRAM_SEED: u64 = 0x5354_414e_4345_0001;
+const WORD_SEED: u64 = 0x5354_414e_4345_0004;
+const CHAR_NGRAM_SEED: u64 = 0x5354_414e_4345_0002;
+const NEGATED_WORD_SEED: u64 = 0x5354_414e_4345_0003;
+
+/// The hash of one word of a word n-gram: the word's bytes taken eight at a time (the last
+/// group zero-padded), each group folded in with a multiply and rotate, the length and negation
+/// mixed in, and the result finished by `fmix64`. Words are short, so this is one or two
+/// multiplications where a general-purpose hash spends dozens of instructions on set-up.
+pub(crate) fn word_hash(word: &[u8], negated: bool) -> u64 {
+    let seed = if negated { NEGATED_WORD_SEED } else { WORD_SEED };
+    let mut h = seed ^ (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut groups = word.chunks_exact(8);
+    for group in &mut groups {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(group);
+        h = absorb(h, u64::from_le_bytes(bytes));
+    }
+    let rest = groups.remainder();
+    if !rest.is_empty() {
+        let mut bytes = [0u8; 8];
+        bytes[..rest.len()].copy_from_slice(rest);
+        h = absorb(h, u64::from_le_bytes(bytes));
+    }
+    fmix64(h)
+}
+
+/// `word_hash(lower-cased word, false)` for a plain word (ASCII letters, digits and `'`, as it
+/// stands in the text), lower-casing eight bytes at a time as it goes: setting bit 5 lower-cases
+/// a letter and leaves digits and `'` as they are.
+pub(crate) fn plain_word_hash(word: &[u8]) -> u64 {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    let mut h = WORD_SEED ^ (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut groups = word.chunks_exact(8);
+    for group in &mut groups {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(group);
+        h = absorb(h, u64::from_le_bytes(bytes) | LOWER);
+    }
+    let rest = groups.remainder();
+    if !rest.is_empty() {
+        let mut bytes = [0u8; 8];
+        for (to, from) in bytes.iter_mut().zip(rest) {
+            *to = from | 0x20;
         }
+        h = absorb(h, u64::from_le_bytes(bytes));
     }
-
-    /// The hash of everything fed.
-    pub fn finish(self) -> u64 {
-        self.0
-    }
+    fmix64(h)
 }
 
-impl Default for Fnv1a {
-    fn default() -> Self {
-        Fnv1a::new()
-    }
+/// Folds eight bytes into a running hash.
+fn absorb(h: u64, group: u64) -> u64 {
+    (h ^ group.wrapping_mul(0x87c3_7b91_1142_53d5))
+        .rotate_left(31)
+        .wrapping_mul(0x4cf5_ad43_2745_937f)
 }
 
-/// The FNV-1a hash of a term's UTF-8 bytes.
+/// MurmurHash3's 64-bit finaliser: a bijection in which every input bit flips about half the
+/// output bits.
+fn fmix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// Extends an n-gram's hash by one word's hash; order matters ("go must" ≠ "must go"). The
+/// product spreads the n-gram so far before the word's bits join it, and the finaliser of
+/// MurmurHash3 (a bijection with full avalanche) mixes the result.
+fn combine(ngram: u64, word: u64) -> u64 {
+    fmix64(ngram.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ word)
+}
+
+/// The 64-bit hash of a term string, equal to what `TermHashes` computes for it from the words:
+/// `word_hash` of each word chained with `combine`, so a statement's words are hashed once however
+/// many n-grams they are part of; a character n-gram is hashed whole with XXH3. Hashes live only
+/// in memory (the model file stores the terms), so this may change between versions; `std`'s
+/// `DefaultHasher` is not used because it is seeded per process in `HashMap`s and unspecified.
 pub fn term_hash(term: &str) -> u64 {
-    let mut h = Fnv1a::new();
-    h.write(term.as_bytes());
-    h.finish()
+    match term.strip_prefix('#') {
+        Some(gram) => xxh3_64_with_seed(gram.as_bytes(), CHAR_NGRAM_SEED),
+        None => term.split(' ').fold(WORD_NGRAM_SEED, |h, word| {
+            let hashed = match word.strip_prefix(NEGATION_MARK) {
+                Some(rest) => word_hash(rest.as_bytes(), true),
+                None => word_hash(word.as_bytes(), false),
+            };
+            combine(h, hashed)
+        }),
+    }
 }
 
-/// Appends the hashes of the terms `word_ngrams` would build, in the same order, without
-/// building them.
-pub fn word_ngram_hashes(tokens: &[Token], range: NgramRange, out: &mut Vec<u64>) {
-    for n in range.min..=range.max {
-        for window in tokens.windows(n) {
-            let mut h = Fnv1a::new();
-            for (i, token) in window.iter().enumerate() {
-                if i > 0 {
-                    h.write(b" ");
-                }
-                h.write(token.text.as_bytes());
+/// Emits the word n-grams over the words at indices `kept` (joined by single spaces; a negated
+/// word is written `neg_` + word), by starting word and then length: "must", "must go", "go".
+/// Each n-gram grows from the one before it, so an n-gram costs one step, not n.
+pub fn word_ngrams(words: &Words, kept: &[u32], range: NgramRange, sink: &mut impl TermSink) {
+    for start in 0..kept.len() {
+        sink.start_word_ngram();
+        for (length, &word) in (1..=range.max).zip(&kept[start..]) {
+            sink.push_word(words, word);
+            if length >= range.min {
+                sink.emit_word_ngram();
             }
-            out.push(h.finish());
         }
     }
 }
 
-/// Appends the hashes of the terms `char_ngrams` would build, in the same order.
-pub fn char_ngram_hashes(tokens: &[Token], range: NgramRange, out: &mut Vec<u64>) {
-    let mut padded = String::new();
-    let mut bounds: Vec<usize> = Vec::new();
-    for token in tokens {
-        padded.clear();
-        padded.push('_');
-        padded.push_str(&token.text);
-        padded.push('_');
-        bounds.clear();
-        bounds.extend(padded.char_indices().map(|(i, _)| i));
-        bounds.push(padded.len());
-        let chars = bounds.len() - 1;
+/// Reusable buffers for `char_ngrams`.
+#[derive(Debug, Default, Clone)]
+pub struct CharScratch {
+    padded: Vec<u8>,
+    bounds: Vec<usize>,
+}
+
+/// Emits the character n-grams of every word, padded with `_` at both ends and written with a
+/// leading `#`.
+pub fn char_ngrams(words: &Words, range: NgramRange, scratch: &mut CharScratch, sink: &mut impl TermSink) {
+    for i in 0..words.len() {
+        let word = words.text(i);
+        scratch.padded.clear();
+        scratch.padded.push(b'_');
+        scratch.padded.extend_from_slice(word.as_bytes());
+        scratch.padded.push(b'_');
+        scratch.bounds.clear();
+        if word.is_ascii() {
+            scratch.bounds.extend(0..=scratch.padded.len());
+        } else {
+            scratch.bounds.push(0);
+            scratch.bounds.extend(word.char_indices().map(|(at, _)| at + 1));
+            scratch.bounds.extend([word.len() + 1, word.len() + 2]);
+        }
+        let chars = scratch.bounds.len() - 1;
         for n in range.min..=range.max {
             for start in 0..chars.saturating_sub(n - 1) {
-                let mut h = Fnv1a::new();
-                h.write(b"#");
-                h.write(&padded.as_bytes()[bounds[start]..bounds[start + n]]);
-                out.push(h.finish());
+                sink.char_ngram(&scratch.padded[scratch.bounds[start]..scratch.bounds[start + n]]);
             }
         }
     }
@@ -167,35 +295,102 @@ pub fn char_ngram_hashes(tokens: &[Token], range: NgramRange, out: &mut Vec<u64>
 
 #[cfg(test)]
 mod tests {
-    use super::super::tokenize::tokenize;
     use super::*;
 
+    fn words_of(text: &str) -> Words {
+        let mut words = Words::default();
+        words.read(text);
+        words
+    }
+
+    fn all(words: &Words) -> Vec<u32> {
+        (0..words.len() as u32).collect()
+    }
+
+    fn word_terms(text: &str, range: NgramRange) -> Vec<String> {
+        let words = words_of(text);
+        let mut sink = TermStrings::default();
+        word_ngrams(&words, &all(&words), range, &mut sink);
+        sink.terms
+    }
+
+    fn char_terms(text: &str, range: NgramRange) -> Vec<String> {
+        let mut sink = TermStrings::default();
+        char_ngrams(&words_of(text), range, &mut CharScratch::default(), &mut sink);
+        sink.terms
+    }
+
     #[test]
-    fn unigrams_and_bigrams_in_text_order() {
-        let mut out = Vec::new();
-        word_ngrams(&tokenize("Assad must go"), NgramRange::new(1, 2), &mut out);
-        assert_eq!(out, ["assad", "must", "go", "assad must", "must go"]);
+    fn ngrams_by_start_then_length() {
+        assert_eq!(
+            word_terms("Assad must go", NgramRange::new(1, 2)),
+            ["assad", "assad must", "must", "must go", "go"]
+        );
+        assert_eq!(
+            word_terms("Assad must go now", NgramRange::new(2, 3)),
+            ["assad must", "assad must go", "must go", "must go now", "go now"]
+        );
     }
 
     #[test]
     fn ngrams_longer_than_the_text_give_nothing() {
-        let mut out = Vec::new();
-        word_ngrams(&tokenize("Assad"), NgramRange::new(2, 3), &mut out);
-        assert!(out.is_empty());
+        assert!(word_terms("Assad", NgramRange::new(2, 3)).is_empty());
     }
 
     #[test]
     fn char_ngrams_stay_within_words() {
-        let mut out = Vec::new();
-        char_ngrams(&tokenize("no go"), NgramRange::new(3, 3), &mut out);
-        assert_eq!(out, ["#_no", "#no_", "#_go", "#go_"]);
+        assert_eq!(
+            char_terms("no go", NgramRange::new(3, 3)),
+            ["#_no", "#no_", "#_go", "#go_"]
+        );
+        assert_eq!(char_terms("ça", NgramRange::new(2, 2)), ["#_c", "#ca", "#a_"]);
+        assert_eq!(
+            char_terms("東京", NgramRange::new(2, 3)),
+            ["#_東", "#東京", "#京_", "#_東京", "#東京_"]
+        );
     }
 
     #[test]
-    fn fnv1a_matches_its_published_test_vectors() {
-        assert_eq!(term_hash(""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(term_hash("a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(term_hash("foobar"), 0x8594_4171_f739_67e8);
+    fn xxh3_matches_its_published_test_vector() {
+        // XXH3_64bits of the empty input, seed 0, from the xxHash reference.
+        assert_eq!(xxhash_rust::xxh3::xxh3_64(b""), 0x2d06_8005_38d3_94c2);
+    }
+
+    #[test]
+    fn word_hashes_of_a_large_vocabulary_do_not_collide() {
+        // Every 1-to-3-letter lower-case word and every number below 200,000: 18,278 + 200,000
+        // short inputs, with the zero padding and the 8-byte boundary exercised.
+        let mut seen = std::collections::HashSet::new();
+        let letters = b"abcdefghijklmnopqrstuvwxyz";
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for &a in letters {
+            words.push(vec![a]);
+            for &b in letters {
+                words.push(vec![a, b]);
+                for &c in letters {
+                    words.push(vec![a, b, c]);
+                }
+            }
+        }
+        words.extend((0..200_000u32).map(|n| format!("{n:09}").into_bytes()));
+        for word in &words {
+            assert!(seen.insert(word_hash(word, false)), "{word:?}");
+            assert!(seen.insert(word_hash(word, true)), "{word:?}");
+        }
+    }
+
+    #[test]
+    fn word_order_negation_and_char_marks_change_the_hash() {
+        let hashes = [
+            term_hash("must go"),
+            term_hash("go must"),
+            term_hash("neg_go must"),
+            term_hash("#go"),
+            term_hash("go"),
+            term_hash("must"),
+        ];
+        let distinct: std::collections::BTreeSet<u64> = hashes.iter().copied().collect();
+        assert_eq!(distinct.len(), hashes.len());
     }
 
     #[test]
@@ -206,27 +401,25 @@ mod tests {
             "a",
             "",
             "Ünïcödé 東京 war",
+            "We will not go there, never again",
         ] {
-            let tokens = tokenize(text);
+            let mut words = words_of(text);
+            super::super::filters::mark_negation(text, &mut words);
             for range in [
                 NgramRange::new(1, 2),
                 NgramRange::new(1, 3),
                 NgramRange::new(2, 5),
             ] {
-                let (mut words, mut chars) = (Vec::new(), Vec::new());
-                word_ngrams(&tokens, range, &mut words);
-                char_ngrams(&tokens, range, &mut chars);
-                let (mut word_hashes, mut char_hashes) = (Vec::new(), Vec::new());
-                word_ngram_hashes(&tokens, range, &mut word_hashes);
-                char_ngram_hashes(&tokens, range, &mut char_hashes);
+                let (mut strings, mut hashes) = (TermStrings::default(), TermHashes::default());
+                hashes.begin_statement(&words);
+                word_ngrams(&words, &all(&words), range, &mut strings);
+                word_ngrams(&words, &all(&words), range, &mut hashes);
+                let mut scratch = CharScratch::default();
+                char_ngrams(&words, range, &mut scratch, &mut strings);
+                char_ngrams(&words, range, &mut scratch, &mut hashes);
                 assert_eq!(
-                    words.iter().map(|t| term_hash(t)).collect::<Vec<_>>(),
-                    word_hashes,
-                    "{text}"
-                );
-                assert_eq!(
-                    chars.iter().map(|t| term_hash(t)).collect::<Vec<_>>(),
-                    char_hashes,
+                    strings.terms.iter().map(|t| term_hash(t)).collect::<Vec<_>>(),
+                    hashes.hashes,
                     "{text}"
                 );
             }

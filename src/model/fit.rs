@@ -45,13 +45,26 @@ pub fn linear_scores(weights: &[Vec<f64>], intercepts: &[f64], x: &SparseVector)
 
 /// Softmax with the maximum subtracted first, so large scores cannot overflow.
 pub fn softmax(scores: &[f64]) -> Vec<f64> {
+    let mut probabilities = scores.to_vec();
+    softmax_in_place(&mut probabilities);
+    probabilities
+}
+
+/// `softmax`, overwriting the scores with the probabilities.
+pub fn softmax_in_place(scores: &mut [f64]) {
     let max = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
-        return vec![1.0 / scores.len() as f64; scores.len()];
+        let uniform = 1.0 / scores.len() as f64;
+        scores.iter_mut().for_each(|s| *s = uniform);
+        return;
     }
-    let exps: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
-    let total: f64 = exps.iter().sum();
-    exps.into_iter().map(|e| e / total).collect()
+    for s in scores.iter_mut() {
+        *s = (*s - max).exp();
+    }
+    let total: f64 = scores.iter().sum();
+    for s in scores.iter_mut() {
+        *s /= total;
+    }
 }
 
 /// Row indices to fit on: every row once, and with oversampling the rows of smaller classes

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::features::{Featurizer, FeaturizerConfig, SparseVector};
+use crate::features::{FeatureScratch, Featurizer, FeaturizerConfig, SparseVector};
 use crate::labels::LabelledData;
 use crate::metrics::ClassMetrics;
 pub use cv::{argmax, CvOutcome, TaskCv};
@@ -92,8 +92,9 @@ pub struct TaskTraining {
     pub gradient_norm: f64,
     /// Whether the gradient norm reached the tolerance.
     pub converged: bool,
-    /// Cross-validation figures.
-    pub cv: CvSummary,
+    /// Cross-validation figures (none when trained with `--no-cv`).
+    #[serde(default)]
+    pub cv: Option<CvSummary>,
 }
 
 /// The fitted classifier of one task.
@@ -145,6 +146,62 @@ pub struct StanceModel {
     pub tasks: Vec<TaskModel>,
     /// How the model was made.
     pub metadata: ModelMetadata,
+    /// Every task's weights side by side, built on the first prediction (not stored).
+    #[serde(skip)]
+    scores: ScoreTableCache,
+}
+
+/// The weights of every task's classes, feature-major: row `j` holds feature `j`'s weight for each
+/// class of each task, so scoring a statement touches one short row per feature instead of one
+/// scattered value per class.
+#[derive(Debug, Clone)]
+struct ScoreTable {
+    /// Classes over all tasks: the row length.
+    width: usize,
+    /// `weights[j * width + c]`.
+    weights: Vec<f64>,
+    /// One intercept per class, tasks in order.
+    intercepts: Vec<f64>,
+}
+
+impl ScoreTable {
+    fn new(tasks: &[TaskModel], n_features: usize) -> Self {
+        let width = tasks.iter().map(|t| t.classes.len()).sum();
+        let mut weights = vec![0.0; n_features * width];
+        let mut offset = 0;
+        for task in tasks {
+            for (k, class_weights) in task.weights.iter().enumerate() {
+                for (j, &w) in class_weights.iter().enumerate() {
+                    weights[j * width + offset + k] = w;
+                }
+            }
+            offset += task.classes.len();
+        }
+        ScoreTable {
+            width,
+            weights,
+            intercepts: tasks.iter().flat_map(|t| t.intercepts.iter().copied()).collect(),
+        }
+    }
+}
+
+/// The model's score table, built once from its tasks; as derived data it never makes two models
+/// unequal.
+#[derive(Debug, Clone, Default)]
+struct ScoreTableCache(std::sync::OnceLock<ScoreTable>);
+
+impl PartialEq for ScoreTableCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// Buffers reused from one statement to the next by `StanceModel::probabilities_into`; one per
+/// thread.
+#[derive(Debug, Default, Clone)]
+pub struct PredictScratch {
+    features: FeatureScratch,
+    vector: SparseVector,
 }
 
 /// One task's answer for one statement.
@@ -202,10 +259,83 @@ impl TaskModel {
 }
 
 impl StanceModel {
+    /// A model from its parts.
+    pub fn new(featurizer: Featurizer, tasks: Vec<TaskModel>, metadata: ModelMetadata) -> Self {
+        StanceModel {
+            featurizer,
+            tasks,
+            metadata,
+            scores: ScoreTableCache::default(),
+        }
+    }
+
+    fn score_table(&self) -> &ScoreTable {
+        self.scores
+            .0
+            .get_or_init(|| ScoreTable::new(&self.tasks, self.featurizer.n_features()))
+    }
+
+    /// Number of classes over all tasks: the length of what `probabilities_into` writes.
+    pub fn total_classes(&self) -> usize {
+        self.tasks.iter().map(|t| t.classes.len()).sum()
+    }
+
+    /// Every task's class probabilities for one statement, written to `out` (`total_classes()`
+    /// long) task after task in class order: the same numbers as `predict`, without allocating
+    /// once `scratch` is warm.
+    pub fn probabilities_into(&self, text: &str, scratch: &mut PredictScratch, out: &mut [f64]) {
+        self.featurizer
+            .transform_into(text, &mut scratch.features, &mut scratch.vector);
+        self.vector_probabilities_into(&scratch.vector, out);
+    }
+
+    /// `probabilities_into` for a feature vector.
+    fn vector_probabilities_into(&self, x: &SparseVector, out: &mut [f64]) {
+        let table = self.score_table();
+        assert_eq!(
+            out.len(),
+            table.width,
+            "probabilities_into needs total_classes() slots"
+        );
+        out.fill(0.0);
+        for (&j, &v) in x.columns.iter().zip(&x.values) {
+            let row = &table.weights[j as usize * table.width..][..table.width];
+            for (sum, w) in out.iter_mut().zip(row) {
+                *sum += w * v;
+            }
+        }
+        for (sum, b) in out.iter_mut().zip(&table.intercepts) {
+            *sum += b;
+        }
+        let mut offset = 0;
+        for task in &self.tasks {
+            fit::softmax_in_place(&mut out[offset..offset + task.classes.len()]);
+            offset += task.classes.len();
+        }
+    }
+
     /// Every task's prediction for one statement.
     pub fn predict(&self, text: &str) -> Vec<TaskPrediction> {
-        let x = self.featurizer.transform(text);
-        self.tasks.iter().map(|t| t.predict_vector(&x)).collect()
+        let mut probabilities = vec![0.0; self.total_classes()];
+        self.probabilities_into(text, &mut PredictScratch::default(), &mut probabilities);
+        self.predictions(&probabilities)
+    }
+
+    /// The predictions behind probabilities from `probabilities_into`.
+    pub fn predictions(&self, probabilities: &[f64]) -> Vec<TaskPrediction> {
+        let mut offset = 0;
+        self.tasks
+            .iter()
+            .map(|task| {
+                let p = &probabilities[offset..offset + task.classes.len()];
+                offset += task.classes.len();
+                TaskPrediction {
+                    task: task.name.clone(),
+                    label: task.classes[argmax(p)].clone(),
+                    probabilities: task.classes.iter().cloned().zip(p.iter().copied()).collect(),
+                }
+            })
+            .collect()
     }
 
     /// Every task's prediction with the `top` terms that pushed it most.
@@ -306,8 +436,8 @@ impl StanceModel {
 pub struct TrainOutcome {
     /// The model (its `metadata.label_files` is for the caller to fill).
     pub model: StanceModel,
-    /// Full cross-validation results.
-    pub cv: CvOutcome,
+    /// Full cross-validation results (none without cross-validation).
+    pub cv: Option<CvOutcome>,
     /// Things the user should know (unconverged fits, reduced folds).
     pub warnings: Vec<String>,
 }
@@ -316,7 +446,11 @@ pub struct TrainOutcome {
 pub fn planned_fits(data: &LabelledData, params: &ValidTrainParams) -> usize {
     let p = params.get();
     let groups: std::collections::BTreeSet<&str> = data.examples.iter().map(|e| e.group.as_str()).collect();
-    let folds = p.folds.min(groups.len());
+    let folds = if p.cross_validate {
+        p.folds.min(groups.len())
+    } else {
+        0
+    };
     data.tasks.len() * (folds * p.alphas.len() + 1)
 }
 
@@ -349,9 +483,12 @@ pub fn train(
             min_df: config.min_df,
         });
     }
-    let cv = cv::cross_validate(data, config, params, progress)?;
+    let cv = match p.cross_validate {
+        true => Some(cv::cross_validate(data, config, params, progress)?),
+        false => None,
+    };
     let mut warnings = Vec::new();
-    if cv.folds < p.folds {
+    if let Some(cv) = cv.as_ref().filter(|cv| cv.folds < p.folds) {
         warnings.push(format!(
             "only {} distinct sources: cross-validation used {} folds instead of {}",
             cv.folds, cv.folds, p.folds
@@ -359,9 +496,10 @@ pub fn train(
     }
     let vectors: Vec<SparseVector> = texts.iter().map(|t| featurizer.transform(t)).collect();
     let mut tasks = Vec::new();
-    for (task, task_cv) in data.tasks.iter().zip(&cv.tasks) {
-        let best = task_cv.best();
-        let classes = task_cv.classes.clone();
+    for (t, task) in data.tasks.iter().enumerate() {
+        let task_cv = cv.as_ref().map(|cv| &cv.tasks[t]);
+        let alpha = task_cv.map_or(p.alphas[0], |c| c.best().alpha);
+        let classes = task.classes();
         let x: Vec<SparseVector> = task.rows.iter().map(|(i, _)| vectors[*i].clone()).collect();
         let y: Vec<usize> = task
             .rows
@@ -369,7 +507,7 @@ pub fn train(
             .map(|(_, l)| classes.binary_search(l).unwrap_or(0))
             .collect();
         let fitted =
-            fit::fit_linear(&x, &y, classes.len(), featurizer.n_features(), best.alpha, p).map_err(|e| {
+            fit::fit_linear(&x, &y, classes.len(), featurizer.n_features(), alpha, p).map_err(|e| {
                 TrainError::Solver {
                     task: task.name.clone(),
                     message: e.to_string(),
@@ -377,27 +515,24 @@ pub fn train(
             })?;
         progress();
         let converged = fitted.gradient_norm <= p.gradient_tolerance;
-        let unconverged: usize =
-            task_cv.per_alpha.iter().map(|a| a.not_converged).sum::<usize>() + usize::from(!converged);
+        let (cv_unconverged, cv_fits) = task_cv.map_or((0, 0), |c| {
+            (
+                c.per_alpha.iter().map(|a| a.not_converged).sum::<usize>(),
+                c.per_alpha.iter().map(|a| a.fits).sum::<usize>(),
+            )
+        });
+        let unconverged = cv_unconverged + usize::from(!converged);
         if unconverged > 0 {
-            let total = task_cv.per_alpha.iter().map(|a| a.fits).sum::<usize>() + 1;
             warnings.push(format!(
-                "{}: {unconverged} of {total} fits stopped at the iteration limit before the gradient norm reached {} (final model: {:.3e}); raise --max-iterations for a tighter optimum",
-                task.name, p.gradient_tolerance, fitted.gradient_norm
+                "{}: {unconverged} of {} fits stopped at the iteration limit before the gradient norm reached {} (final model: {:.3e}); raise --max-iterations for a tighter optimum",
+                task.name, cv_fits + 1, p.gradient_tolerance, fitted.gradient_norm
             ));
         }
-        let (macro_f1, macro_f1_spread) = best.macro_f1();
-        tasks.push(TaskModel {
-            name: task.name.clone(),
-            classes,
-            weights: fitted.weights,
-            intercepts: fitted.intercepts,
-            training: TaskTraining {
-                rows_per_class: task.class_counts(),
-                alpha: best.alpha,
-                gradient_norm: fitted.gradient_norm,
-                converged,
-                cv: CvSummary {
+        let summary = match (&cv, task_cv) {
+            (Some(cv), Some(task_cv)) => {
+                let best = task_cv.best();
+                let (macro_f1, macro_f1_spread) = best.macro_f1();
+                Some(CvSummary {
                     folds: cv.folds,
                     macro_f1,
                     macro_f1_spread,
@@ -409,19 +544,68 @@ pub fn train(
                         .iter()
                         .map(|a| (a.alpha, a.macro_f1().0))
                         .collect(),
-                },
+                })
+            }
+            _ => None,
+        };
+        tasks.push(TaskModel {
+            name: task.name.clone(),
+            classes,
+            weights: fitted.weights,
+            intercepts: fitted.intercepts,
+            training: TaskTraining {
+                rows_per_class: task.class_counts(),
+                alpha,
+                gradient_norm: fitted.gradient_norm,
+                converged,
+                cv: summary,
             },
         });
     }
-    let model = StanceModel {
+    let model = StanceModel::new(
         featurizer,
         tasks,
-        metadata: ModelMetadata {
+        ModelMetadata {
             stance_version: env!("CARGO_PKG_VERSION").to_string(),
             label_files: Vec::new(),
             params: p.clone(),
             statements: data.examples.len(),
         },
-    };
+    );
     Ok(TrainOutcome { model, cv, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> StanceModel {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/model-format-1.model");
+        file::read_model(std::fs::read(path).unwrap().as_slice()).unwrap()
+    }
+
+    #[test]
+    fn the_score_table_gives_exactly_the_per_task_probabilities() {
+        let model = shipped();
+        let mut scratch = PredictScratch::default();
+        let mut probabilities = vec![0.0; model.total_classes()];
+        for text in [
+            "Assad has no place in the future of Syria",
+            "We must intensify air strikes against ISIS",
+            "",
+            "François Hollande’s «guerre»",
+        ] {
+            model.probabilities_into(text, &mut scratch, &mut probabilities);
+            let x = model.featurizer.transform(text);
+            let expected: Vec<f64> = model
+                .tasks
+                .iter()
+                .flat_map(|t| t.predict_vector(&x).probabilities.into_iter().map(|(_, p)| p))
+                .collect();
+            assert_eq!(probabilities, expected, "{text}");
+            let explained: Vec<TaskPrediction> =
+                model.explain(text, 3).into_iter().map(|e| e.prediction).collect();
+            assert_eq!(explained, model.predict(text), "{text}");
+        }
+    }
 }

@@ -80,6 +80,14 @@ pub struct TrainParams {
     /// Naive-Bayes log-count-ratio scaling, one-vs-rest per class (default off).
     #[serde(default)]
     pub nb_scaling: bool,
+    /// Choose alpha by grouped cross-validation and record held-out figures (default true); when
+    /// false, each task is fitted once on all its rows with the single alpha given.
+    #[serde(default = "default_true")]
+    pub cross_validate: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Default for TrainParams {
@@ -92,6 +100,7 @@ impl Default for TrainParams {
             balance: ClassBalance::Oversample,
             solver: Solver::Auto,
             nb_scaling: false,
+            cross_validate: true,
         }
     }
 }
@@ -105,6 +114,9 @@ pub enum ParamError {
     /// An L2 strength that is not a positive finite number.
     #[error("L2 strength (alpha) must be a positive finite number, found {0}")]
     BadAlpha(f64),
+    /// Several L2 strengths but no cross-validation to choose between them.
+    #[error("without cross-validation one L2 strength is needed (give a single --alpha), found {0}")]
+    AlphaWithoutCv(usize),
     /// Fewer than two folds.
     #[error("cross-validation needs at least 2 folds, found {0}")]
     TooFewFolds(usize),
@@ -136,7 +148,10 @@ impl TrainParams {
         if let Some(&bad) = self.alphas.iter().find(|a| !(a.is_finite() && **a > 0.0)) {
             return Err(ParamError::BadAlpha(bad));
         }
-        if self.folds < 2 {
+        if !self.cross_validate && self.alphas.len() != 1 {
+            return Err(ParamError::AlphaWithoutCv(self.alphas.len()));
+        }
+        if self.cross_validate && self.folds < 2 {
             return Err(ParamError::TooFewFolds(self.folds));
         }
         if self.max_iterations == 0 {
@@ -168,6 +183,7 @@ mod tests {
         assert_eq!(with(|p| p.alphas.clear()), ParamError::NoAlpha);
         assert_eq!(with(|p| p.alphas = vec![1.0, -2.0]), ParamError::BadAlpha(-2.0));
         assert_eq!(with(|p| p.folds = 1), ParamError::TooFewFolds(1));
+        assert_eq!(with(|p| p.cross_validate = false), ParamError::AlphaWithoutCv(4));
         assert_eq!(with(|p| p.max_iterations = 0), ParamError::NoIterations);
         assert!(matches!(
             with(|p| p.gradient_tolerance = f64::NAN),
