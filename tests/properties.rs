@@ -99,3 +99,32 @@ fn save_load_classify_is_identical() {
         assert_eq!(again.predict(text), model().predict(text));
     }
 }
+
+proptest! {
+    #[test]
+    fn fast_fixed_point_formatting_matches_format(value in 0.0f64..=1.0) {
+        let mut fast = String::new();
+        stance::io::push_fixed4(value, &mut fast);
+        prop_assert_eq!(fast, format!("{value:.4}"));
+    }
+}
+
+#[test]
+fn fast_fixed_point_formatting_matches_format_at_ties_and_edges() {
+    for value in [
+        0.0,
+        1.0,
+        0.03125,
+        0.00005,
+        0.99995,
+        0.12345,
+        0.5,
+        1e-300,
+        0.999_999_9,
+        0.000_049_999,
+    ] {
+        let mut fast = String::new();
+        stance::io::push_fixed4(value, &mut fast);
+        assert_eq!(fast, format!("{value:.4}"), "{value}");
+    }
+}

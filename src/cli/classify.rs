@@ -8,8 +8,9 @@ use anyhow::{bail, Result};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 
-use super::shared::{display_name, parse_delimiter, ModelInput};
-use crate::model::{Explanation, StanceModel, TaskPrediction};
+use super::shared::{parse_delimiter, ModelInput};
+use crate::io::records::{InputFormat, InputRow, RecordReader, TextColumn};
+use crate::model::{argmax, Explanation, PredictScratch, StanceModel};
 
 const AFTER_HELP: &str = "\
 Output columns (csv): the input's columns, then for each task its label and one probability per
@@ -39,9 +40,14 @@ pub struct Args {
     )]
     statements: Vec<String>,
 
-    /// CSV file of statements (`-` for standard input); other columns are passed through.
+    /// CSV or JSONL file of statements (`-` for standard input); other columns are passed through.
     #[arg(long, short, value_name = "FILE")]
     input: Option<PathBuf>,
+
+    /// Layout of --input: csv or jsonl (default: by extension, else by content: `{` first means
+    /// JSONL).
+    #[arg(long, value_name = "FORMAT")]
+    input_format: Option<InputFormat>,
 
     /// Column of --input holding the statement.
     #[arg(long, value_name = "NAME", default_value = "text")]
@@ -76,170 +82,181 @@ pub struct Args {
     threads: usize,
 }
 
-/// Rows classified per parallel batch; bounds memory on long streams.
+/// Rows read and handed to the workers at a time; bounds memory on long streams.
 const CHUNK: usize = 4096;
+
+/// Rows one worker scores and formats in one go.
+const BLOCK: usize = 256;
 
 /// Longest statement classified, in bytes: a longer field is an unclosed quote or a whole document,
 /// and its character n-grams alone would take gigabytes.
 const MAX_STATEMENT_BYTES: usize = 100_000;
 
-/// One statement to classify, with the input columns to pass through.
-struct Row {
-    /// Where it came from, for messages ("statement 2", "file.csv: line 7").
-    origin: String,
-    /// The input row's values, one per header column.
-    fields: Vec<String>,
-    /// The statement.
-    text: String,
-    /// Why the row cannot be classified, if it cannot.
-    error: Option<String>,
+/// A chunk of rows from the reader thread: the rows (the vector is sent back for reuse) and how
+/// many of them are filled.
+struct Chunk {
+    rows: Vec<InputRow>,
+    filled: usize,
+    /// The first row error of the chunk with where it happened, for stopping without --keep-going.
+    first_error: Option<String>,
 }
 
-/// A row with its predictions (and explanations with --explain), or none when it has an error.
-type Outcome = Option<(Vec<TaskPrediction>, Vec<Explanation>)>;
-
-/// Where classified rows go, one chunk at a time.
-struct Output<'a> {
-    format: &'a str,
-    model: &'a StanceModel,
-    header: Vec<String>,
-    explain: bool,
-    keep_going: bool,
-    csv: Option<csv::Writer<Box<dyn Write + 'a>>>,
-    raw: Option<Box<dyn Write + 'a>>,
-    rows_written: usize,
-}
-
-/// Runs `stance classify`.
+/// Runs `stance classify`: with more than one thread, a reader thread parses the input into
+/// chunks while the workers score and format the previous chunk block by block, and this thread
+/// writes the blocks in input order; with `--threads 1` the same steps take turns on one thread.
 pub fn run(args: Args) -> Result<u8> {
     let model = args.model.load()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads)
         .build()?;
-    let stdout = std::io::stdout();
-    let sink: Box<dyn Write> = Box::new(std::io::BufWriter::new(stdout.lock()));
-    let (header, mut rows): (Vec<String>, Box<dyn Iterator<Item = Result<Row>>>) = match &args.input {
-        Some(path) => {
-            let (header, rows) = csv_rows(path, &args.text_col, args.delimiter)?;
-            (header, Box::new(rows))
-        }
-        None => (
-            vec!["text".to_string()],
-            Box::new(args.statements.clone().into_iter().enumerate().map(|(i, s)| {
-                Ok(Row {
-                    origin: format!("statement {}", i + 1),
-                    fields: vec![s.clone()],
-                    text: s,
-                    error: None,
-                })
-            })),
-        ),
+    let mut reader = match &args.input {
+        Some(path) => RecordReader::open(
+            path,
+            args.input_format,
+            &TextColumn::new(&args.text_col, "choose one with --text-col"),
+            args.delimiter,
+        )?,
+        None => RecordReader::from_statements(args.statements.clone()),
     };
-    let mut output = Output::new(&args.format, &model, header, args.explain, args.keep_going, sink)?;
-    let (mut total, mut failed) = (0usize, 0usize);
-    loop {
-        let mut chunk = Vec::with_capacity(CHUNK);
-        for row in rows.by_ref().take(CHUNK) {
-            let mut row = row?;
-            if row.error.is_none() && row.text.trim().is_empty() {
-                row.error = Some("empty statement (expected text to classify)".into());
-            }
-            if row.error.is_none() && row.text.len() > MAX_STATEMENT_BYTES {
-                row.error = Some(format!(
-                    "statement of {} bytes (expected at most {MAX_STATEMENT_BYTES}: a whole document, or an unclosed quote?)",
-                    row.text.len()
-                ));
-            }
-            if let Some(error) = &row.error {
-                if !args.keep_going {
-                    bail!("{}: {error}", row.origin);
+    let formatter = Formatter::new(&args, &model, reader.header().to_vec(), reader.text_column());
+    let stdout = std::io::stdout();
+    let mut writer = ChunkWriter {
+        out: std::io::BufWriter::with_capacity(1 << 16, stdout.lock()),
+        formatter: &formatter,
+        pool: &pool,
+        keep_going: args.keep_going,
+        written: 0,
+        failed: 0,
+    };
+    writer.out.write_all(&formatter.preamble()?)?;
+    let rows_read = if pool.current_num_threads() == 1 {
+        let mut rows = Vec::new();
+        while let Some(chunk) = read_chunk(&mut reader, rows)? {
+            rows = writer.write(chunk)?;
+        }
+        reader.rows_read()
+    } else {
+        let (chunks_out, chunks_in) = std::sync::mpsc::sync_channel::<Result<Chunk>>(1);
+        let (spent_out, spent_in) = std::sync::mpsc::channel::<Vec<InputRow>>();
+        std::thread::scope(|scope| -> Result<u64> {
+            // Owned here, so that returning early (a write error, a bad row) drops it, which
+            // unblocks and stops the reader thread before the scope waits for it.
+            let chunks_in = chunks_in;
+            let reading = scope.spawn(move || {
+                while let Some(chunk) =
+                    read_chunk(&mut reader, spent_in.try_recv().unwrap_or_default()).transpose()
+                {
+                    // A closed channel means the writer stopped on an error: stop reading too.
+                    if chunks_out.send(chunk).is_err() {
+                        break;
+                    }
                 }
-                failed += 1;
+                reader.rows_read()
+            });
+            for chunk in chunks_in.iter() {
+                // Returning drops the receiver, which stops the reader thread.
+                let _ = spent_out.send(writer.write(chunk?)?);
             }
-            chunk.push(row);
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        total += chunk.len();
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|row| {
-                    row.error.is_none().then(|| {
-                        if args.explain {
-                            let explanations = model.explain(&row.text, args.top);
-                            (
-                                explanations.iter().map(|e| e.prediction.clone()).collect(),
-                                explanations,
-                            )
-                        } else {
-                            (model.predict(&row.text), Vec::new())
-                        }
-                    })
-                })
-                .collect()
-        });
-        output.write_chunk(&chunk, &outcomes)?;
-    }
-    if total == 0 {
+            reading
+                .join()
+                .map_err(|_| anyhow::anyhow!("the input reader stopped unexpectedly"))
+        })?
+    };
+    if rows_read == 0 {
         bail!("no statements to classify (expected at least one row under the header)");
     }
-    output.finish()?;
-    if failed > 0 {
+    writer.out.write_all(&formatter.epilogue())?;
+    writer.out.flush()?;
+    if writer.failed > 0 {
         writeln!(
             std::io::stderr(),
-            "stance: {failed} of {total} rows could not be classified (see their error column)"
+            "stance: {} of {rows_read} rows could not be classified (see their error column)",
+            writer.failed
         )?;
         return Ok(super::EXIT_ERROR);
     }
     Ok(super::EXIT_OK)
 }
 
-/// The header of a statement CSV and an iterator over its rows; a malformed record becomes a row
-/// with an error (the caller stops on it unless --keep-going).
-fn csv_rows(
-    path: &std::path::Path,
-    text_col: &str,
-    delimiter: u8,
-) -> Result<(Vec<String>, impl Iterator<Item = Result<Row>>)> {
-    let name = display_name(path);
-    let reader = crate::io::open_reader(path)?;
-    let mut csv_reader = crate::io::csv_reader(reader, delimiter);
-    let header = crate::io::csv_header(&mut csv_reader).map_err(|e| crate::io::csv_row_error(&name, e))?;
-    let text_at = header
-        .iter()
-        .position(|h| h.eq_ignore_ascii_case(text_col))
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "{name}: line 1: missing column `{text_col}` (found: {}; choose one with --text-col)",
-                header.join(", ")
-            )
-        })?;
-    let width = header.len();
-    let text_col = text_col.to_string();
-    let rows = csv_reader.into_records().map(move |record| match record {
-        Ok(record) => {
-            let line = record.position().map_or(0, |p| p.line());
-            Ok(Row {
-                origin: format!("{name}: line {line}, column `{}`", text_col),
-                fields: record.iter().map(str::to_string).collect(),
-                text: record.get(text_at).unwrap_or("").to_string(),
-                error: None,
-            })
+/// Reads up to `CHUNK` rows into `rows` (reused), marking rows that cannot be classified; `None`
+/// at the end of the input.
+fn read_chunk(reader: &mut RecordReader, mut rows: Vec<InputRow>) -> Result<Option<Chunk>> {
+    let text_at = reader.text_column();
+    let mut filled = 0;
+    let mut first_error = None;
+    while filled < CHUNK {
+        if filled == rows.len() {
+            rows.push(InputRow::default());
         }
-        Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => Err(crate::io::csv_row_error(&name, e)),
-        Err(e) => {
-            let line = e.position().map_or(0, |p| p.line());
-            Ok(Row {
-                origin: format!("{name}: line {line}"),
-                fields: vec![String::new(); width],
-                text: String::new(),
-                error: Some(crate::io::describe_csv_error(&e)),
-            })
+        let row = &mut rows[filled];
+        if !reader.read_into(row)? {
+            break;
         }
-    });
-    Ok((header, rows))
+        if row.error.is_none() {
+            row.error = statement_error(row.record.get(text_at).unwrap_or(""));
+            if let (Some(error), None) = (&row.error, &first_error) {
+                first_error = Some(format!("{}: {error}", reader.origin(row, true)));
+            }
+        } else if let (Some(error), None) = (&row.error, &first_error) {
+            first_error = Some(format!("{}: {error}", reader.origin(row, false)));
+        }
+        filled += 1;
+    }
+    Ok((filled > 0).then_some(Chunk {
+        rows,
+        filled,
+        first_error,
+    }))
+}
+
+/// Scores, formats and writes chunks in input order, counting the rows with errors.
+struct ChunkWriter<'a, W: Write> {
+    out: W,
+    formatter: &'a Formatter<'a>,
+    pool: &'a rayon::ThreadPool,
+    keep_going: bool,
+    written: usize,
+    failed: usize,
+}
+
+impl<W: Write> ChunkWriter<'_, W> {
+    /// Writes one chunk (or stops at its first bad row without --keep-going) and gives its row
+    /// vector back for reuse.
+    fn write(&mut self, chunk: Chunk) -> Result<Vec<InputRow>> {
+        if let (Some(error), false) = (&chunk.first_error, self.keep_going) {
+            bail!("{error}");
+        }
+        let rows = &chunk.rows[..chunk.filled];
+        self.failed += rows.iter().filter(|r| r.error.is_some()).count();
+        let (formatter, written) = (self.formatter, self.written);
+        let blocks: Vec<Result<Vec<u8>>> = self.pool.install(|| {
+            rows.par_chunks(BLOCK)
+                .enumerate()
+                .map_init(BlockScratch::default, |scratch, (b, block)| {
+                    formatter.format_block(block, written + b * BLOCK, scratch)
+                })
+                .collect()
+        });
+        for block in blocks {
+            self.out.write_all(&block?)?;
+        }
+        self.written += rows.len();
+        Ok(chunk.rows)
+    }
+}
+
+/// Why a statement cannot be classified, if it cannot.
+fn statement_error(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        Some("empty statement (expected text to classify)".into())
+    } else if text.len() > MAX_STATEMENT_BYTES {
+        Some(format!(
+            "statement of {} bytes (expected at most {MAX_STATEMENT_BYTES}: a whole document, or an unclosed quote?)",
+            text.len()
+        ))
+    } else {
+        None
+    }
 }
 
 fn explanation_text(e: &Explanation) -> String {
@@ -251,161 +268,218 @@ fn explanation_text(e: &Explanation) -> String {
     format!("{} (bias {:+.3})", terms.join("; "), e.bias)
 }
 
-impl<'a> Output<'a> {
-    fn new(
-        format: &'a str,
-        model: &'a StanceModel,
-        header: Vec<String>,
-        explain: bool,
-        keep_going: bool,
-        sink: Box<dyn Write + 'a>,
-    ) -> Result<Self> {
-        let mut output = Output {
-            format,
+/// Buffers one worker reuses from block to block.
+#[derive(Default)]
+struct BlockScratch {
+    predict: PredictScratch,
+    probabilities: Vec<f64>,
+    number: String,
+}
+
+/// Turns classified rows into output bytes; shared by the workers, so it holds no buffer.
+struct Formatter<'a> {
+    format: &'a str,
+    model: &'a StanceModel,
+    header: Vec<String>,
+    /// Index of the statement's column.
+    text_at: usize,
+    explain: bool,
+    top: usize,
+    keep_going: bool,
+}
+
+/// `name`, or `name_predicted` when the input already has a column called `name` (gold labels,
+/// typically), so no two output columns share a name.
+fn output_column(name: String, input: &[String]) -> String {
+    if input.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
+        format!("{name}_predicted")
+    } else {
+        name
+    }
+}
+
+impl<'a> Formatter<'a> {
+    fn new(args: &'a Args, model: &'a StanceModel, header: Vec<String>, text_at: usize) -> Self {
+        Formatter {
+            format: &args.format,
             model,
             header,
-            explain,
-            keep_going,
-            csv: None,
-            raw: None,
-            rows_written: 0,
-        };
-        match format {
+            text_at,
+            explain: args.explain,
+            top: args.top,
+            keep_going: args.keep_going,
+        }
+    }
+
+    /// What comes before the first row: the CSV header, the table header or JSON's `[`.
+    fn preamble(&self) -> Result<Vec<u8>> {
+        Ok(match self.format {
             "csv" => {
-                let mut w = csv::Writer::from_writer(sink);
-                let mut columns = output.header.clone();
-                if keep_going {
-                    columns.push("error".into());
+                let mut columns = self.header.clone();
+                if self.keep_going {
+                    columns.push(output_column("error".into(), &self.header));
                 }
-                for task in &model.tasks {
-                    columns.push(task.name.clone());
-                    columns.extend(task.classes.iter().map(|c| format!("{}_{c}", task.name)));
-                    if explain {
-                        columns.push(format!("{}_explain", task.name));
+                for task in &self.model.tasks {
+                    columns.push(output_column(task.name.clone(), &self.header));
+                    for class in &task.classes {
+                        columns.push(output_column(format!("{}_{class}", task.name), &self.header));
+                    }
+                    if self.explain {
+                        columns.push(output_column(format!("{}_explain", task.name), &self.header));
                     }
                 }
+                let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(&columns)?;
-                output.csv = Some(w);
+                w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))?
             }
-            "json" => {
-                let mut sink = sink;
-                write!(sink, "[")?;
-                output.raw = Some(sink);
-            }
-            "jsonl" => output.raw = Some(sink),
+            "json" => b"[".to_vec(),
+            "jsonl" => Vec::new(),
             _ => {
-                let mut sink = sink;
                 let mut line = format!("{:<TEXT_WIDTH$}", "statement");
-                for (task, width) in model.tasks.iter().zip(table_widths(model)) {
+                for (task, width) in self.model.tasks.iter().zip(table_widths(self.model)) {
                     line.push_str(&format!("  {:<width$}", task.name));
                 }
-                writeln!(sink, "{}", line.trim_end())?;
-                output.raw = Some(sink);
+                format!("{}\n", line.trim_end()).into_bytes()
             }
-        }
-        Ok(output)
+        })
     }
 
-    fn write_chunk(&mut self, rows: &[Row], outcomes: &[Outcome]) -> Result<()> {
-        for (row, outcome) in rows.iter().zip(outcomes) {
-            match self.format {
-                "csv" => self.write_csv_row(row, outcome)?,
-                "json" | "jsonl" => {
-                    let value = self.row_json(row, outcome);
-                    let raw = self.raw.as_mut().expect("json output");
-                    if self.format == "json" {
-                        writeln!(raw, "{}", if self.rows_written == 0 { "" } else { "," })?;
-                        serde_json::to_writer_pretty(&mut *raw, &value)?;
-                    } else {
-                        serde_json::to_writer(&mut *raw, &value)?;
-                        writeln!(raw)?;
-                    }
+    /// What comes after the last row.
+    fn epilogue(&self) -> Vec<u8> {
+        match self.format {
+            "json" => b"\n]\n".to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Scores and formats a block of rows; `first` is the stream index of its first row.
+    fn format_block(&self, rows: &[InputRow], first: usize, scratch: &mut BlockScratch) -> Result<Vec<u8>> {
+        let width = self.model.total_classes();
+        scratch.probabilities.resize(width, 0.0);
+        let mut csv =
+            (self.format == "csv").then(|| csv::Writer::from_writer(Vec::with_capacity(rows.len() * 256)));
+        let mut raw = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let text = row.record.get(self.text_at).unwrap_or("");
+            let mut explanations = Vec::new();
+            if row.error.is_none() {
+                self.model
+                    .probabilities_into(text, &mut scratch.predict, &mut scratch.probabilities);
+                if self.explain {
+                    explanations = self.model.explain(text, self.top);
                 }
-                _ => self.write_table_row(row, outcome)?,
             }
-            self.rows_written += 1;
+            let p = &scratch.probabilities;
+            match (&mut csv, self.format) {
+                (Some(w), _) => self.write_csv_row(w, row, p, &explanations, &mut scratch.number)?,
+                (None, "json") => {
+                    raw.extend_from_slice(if first + i == 0 { b"\n" } else { b",\n" });
+                    serde_json::to_writer_pretty(&mut raw, &self.row_json(row, p, &explanations))?;
+                }
+                (None, "jsonl") => {
+                    serde_json::to_writer(&mut raw, &self.row_json(row, p, &explanations))?;
+                    raw.push(b'\n');
+                }
+                (None, _) => self.write_table_row(&mut raw, row, p, &explanations)?,
+            }
         }
-        Ok(())
+        match csv {
+            Some(w) => w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error())),
+            None => Ok(raw),
+        }
     }
 
-    fn finish(mut self) -> Result<()> {
-        if let Some(mut w) = self.csv.take() {
-            w.flush()?;
+    fn write_csv_row(
+        &self,
+        w: &mut csv::Writer<Vec<u8>>,
+        row: &InputRow,
+        probabilities: &[f64],
+        explanations: &[Explanation],
+        number: &mut String,
+    ) -> Result<()> {
+        for field in row
+            .record
+            .iter()
+            .chain(std::iter::repeat(""))
+            .take(self.header.len())
+        {
+            w.write_field(field)?;
         }
-        if let Some(mut raw) = self.raw.take() {
-            if self.format == "json" {
-                writeln!(raw, "\n]")?;
-            }
-            raw.flush()?;
-        }
-        Ok(())
-    }
-
-    fn write_csv_row(&mut self, row: &Row, outcome: &Outcome) -> Result<()> {
-        let mut record: Vec<String> = row.fields.clone();
-        record.resize(self.header.len(), String::new());
         if self.keep_going {
-            record.push(row.error.clone().unwrap_or_default());
+            w.write_field(row.error.as_deref().unwrap_or(""))?;
         }
+        let mut offset = 0;
         for (t, task) in self.model.tasks.iter().enumerate() {
-            match outcome {
-                Some((predictions, explanations)) => {
-                    let prediction = &predictions[t];
-                    record.push(prediction.label.clone());
-                    record.extend(prediction.probabilities.iter().map(|(_, p)| format!("{p:.4}")));
-                    if self.explain {
-                        record.push(explanation_text(&explanations[t]));
-                    }
+            let p = &probabilities[offset..offset + task.classes.len()];
+            offset += task.classes.len();
+            if row.error.is_some() {
+                for _ in 0..1 + task.classes.len() + usize::from(self.explain) {
+                    w.write_field("")?;
                 }
-                None => {
-                    let empty = 1 + task.classes.len() + usize::from(self.explain);
-                    record.extend(std::iter::repeat(String::new()).take(empty));
-                }
+                continue;
+            }
+            w.write_field(&task.classes[argmax(p)])?;
+            for &value in p {
+                number.clear();
+                crate::io::push_fixed4(value, number);
+                w.write_field(&*number)?;
+            }
+            if self.explain {
+                w.write_field(explanation_text(&explanations[t]))?;
             }
         }
-        self.csv.as_mut().expect("csv output").write_record(&record)?;
+        w.write_record(None::<&[u8]>)?;
         Ok(())
     }
 
-    fn row_json(&self, row: &Row, outcome: &Outcome) -> Value {
+    fn row_json(&self, row: &InputRow, probabilities: &[f64], explanations: &[Explanation]) -> Value {
         let mut object = Map::new();
-        for (name, value) in self.header.iter().zip(&row.fields) {
-            object.insert(name.clone(), Value::String(value.clone()));
+        for (name, value) in self.header.iter().zip(row.record.iter()) {
+            object.insert(name.clone(), Value::String(value.to_string()));
         }
-        object.insert("text".into(), Value::String(row.text.clone()));
         if let Some(error) = &row.error {
             object.insert("error".into(), Value::String(error.clone()));
+            return Value::Object(object);
         }
-        if let Some((predictions, explanations)) = outcome {
-            let mut tasks = Map::new();
-            for (t, prediction) in predictions.iter().enumerate() {
-                let probabilities: Map<String, Value> = prediction
-                    .probabilities
-                    .iter()
-                    .map(|(c, p)| (c.clone(), json!(p)))
-                    .collect();
-                let mut entry = json!({"label": prediction.label, "probabilities": probabilities});
-                if self.explain {
-                    let e = &explanations[t];
-                    entry["explanation"] = json!({
-                        "bias": e.bias,
-                        "terms": e.contributions.iter().map(|c| json!({"term": c.term, "weight": c.weight})).collect::<Vec<_>>(),
-                    });
-                }
-                tasks.insert(prediction.task.clone(), entry);
+        let mut tasks = Map::new();
+        for (t, prediction) in self.model.predictions(probabilities).into_iter().enumerate() {
+            let by_class: Map<String, Value> = prediction
+                .probabilities
+                .iter()
+                .map(|(c, p)| (c.clone(), json!(p)))
+                .collect();
+            let mut entry = json!({"label": prediction.label, "probabilities": by_class});
+            if self.explain {
+                let e = &explanations[t];
+                entry["explanation"] = json!({
+                    "bias": e.bias,
+                    "terms": e.contributions.iter().map(|c| json!({"term": c.term, "weight": c.weight})).collect::<Vec<_>>(),
+                });
             }
-            object.insert("predictions".into(), Value::Object(tasks));
+            tasks.insert(prediction.task, entry);
         }
+        object.insert("predictions".into(), Value::Object(tasks));
         Value::Object(object)
     }
 
-    fn write_table_row(&mut self, row: &Row, outcome: &Outcome) -> Result<()> {
-        let out = self.raw.as_mut().expect("table output");
-        let mut line = format!("{:<TEXT_WIDTH$}", shorten(&row.text, TEXT_WIDTH));
-        match outcome {
-            None => line.push_str(&format!("  error: {}", row.error.as_deref().unwrap_or(""))),
-            Some((predictions, _)) => {
-                for (prediction, width) in predictions.iter().zip(table_widths(self.model)) {
+    fn write_table_row(
+        &self,
+        out: &mut Vec<u8>,
+        row: &InputRow,
+        probabilities: &[f64],
+        explanations: &[Explanation],
+    ) -> Result<()> {
+        let text = row.record.get(self.text_at).unwrap_or("");
+        let mut line = format!("{:<TEXT_WIDTH$}", shorten(text, TEXT_WIDTH));
+        match &row.error {
+            Some(error) => line.push_str(&format!("  error: {error}")),
+            None => {
+                for (prediction, width) in self
+                    .model
+                    .predictions(probabilities)
+                    .iter()
+                    .zip(table_widths(self.model))
+                {
                     let cell = format!(
                         "{} {:.2}",
                         prediction.label,
@@ -416,7 +490,7 @@ impl<'a> Output<'a> {
             }
         }
         writeln!(out, "{}", line.trim_end())?;
-        if let (true, Some((_, explanations))) = (self.explain, outcome) {
+        if self.explain && row.error.is_none() {
             for e in explanations {
                 let probabilities: Vec<String> = e
                     .prediction

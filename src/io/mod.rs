@@ -86,6 +86,16 @@ impl<R: Read> Read for CrlfToLf<R> {
                 }
             }
             while written < out.len() && self.start < self.end {
+                // Copy the run of ordinary bytes up to the next CR, quote or LF in one go.
+                let limit = (self.end - self.start).min(out.len() - written);
+                let run = &self.buffer[self.start..self.start + limit];
+                let plain = memchr::memchr3(b'\r', b'"', b'\n', run).unwrap_or(limit);
+                out[written..written + plain].copy_from_slice(&run[..plain]);
+                written += plain;
+                self.start += plain;
+                if plain == limit {
+                    continue;
+                }
                 let byte = self.buffer[self.start];
                 self.start += 1;
                 if byte == b'\r' {
@@ -490,3 +500,27 @@ mod tests {
         assert!(err.ends_with("is a directory (expected a file)"), "{err}");
     }
 }
+
+/// Appends `value` with four decimals, exactly as `format!("{value:.4}")` would, without the
+/// formatting machinery (the fast path of writing millions of probabilities). Values whose fifth
+/// decimal is too close to a tie to decide in floating point, and values outside 0..=1, go
+/// through `format!`.
+pub fn push_fixed4(value: f64, out: &mut String) {
+    let scaled = value * 10_000.0;
+    let rounded = scaled.round();
+    let near_tie = (scaled - scaled.trunc()).abs() - 0.5;
+    if !(0.0..=1.0).contains(&value) || near_tie.abs() < 1e-6 {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{value:.4}");
+        return;
+    }
+    let n = rounded as u32;
+    let (whole, fraction) = (n / 10_000, n % 10_000);
+    out.push(char::from(b'0' + whole as u8));
+    out.push('.');
+    for divisor in [1000, 100, 10, 1] {
+        out.push(char::from(b'0' + (fraction / divisor % 10) as u8));
+    }
+}
+
+pub mod records;

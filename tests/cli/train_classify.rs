@@ -187,3 +187,141 @@ fn long_format_stance_data_trains_one_task_per_target() {
         run.stdout
     );
 }
+
+/// 10,000 rows (more than two chunks of 4,096) from the labelled corpus, numbered.
+fn many_statements() -> String {
+    let corpus = std::fs::read_to_string(repo().join("labels/corpus/2013.csv")).unwrap();
+    let texts: Vec<String> = csv::Reader::from_reader(corpus.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[5].to_string())
+        .collect();
+    let mut out = String::from("id,text\n");
+    for i in 0..10_000 {
+        let text = &texts[i % texts.len()];
+        out.push_str(&format!("{i},\"{}\"\n", text.replace('"', "\"\"")));
+    }
+    out
+}
+
+#[test]
+fn output_is_the_same_in_input_order_on_one_or_two_threads() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    wd.write("many.csv", many_statements());
+    let run = |threads: &str| {
+        let run = wd.run(&[
+            "classify",
+            "--model",
+            "m.model",
+            "--input",
+            "many.csv",
+            "--format",
+            "csv",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    let ids: Vec<usize> = csv::Reader::from_reader(one.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[0].parse().unwrap())
+        .collect();
+    assert_eq!(ids, (0..10_000).collect::<Vec<_>>());
+}
+
+#[test]
+fn jsonl_input_from_a_file_or_stdin_keeps_every_field() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    let jsonl = "{\"speaker\": \"Putin\", \"text\": \"We are ready for this cooperation.\", \"n\": 1}\n{\"speaker\": \"Hollande\", \"text\": \"Assad has no place in the future of Syria\", \"n\": 2}\n";
+    wd.write("in.jsonl", jsonl);
+    let from_file = wd.run(&[
+        "classify", "--model", "m.model", "--input", "in.jsonl", "--format", "csv",
+    ]);
+    assert_eq!(from_file.code, 0, "{}", from_file.stderr);
+    let from_stdin = wd.run_with_stdin(
+        &[
+            "classify", "--model", "m.model", "--input", "-", "--format", "csv",
+        ],
+        jsonl,
+    );
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+    let mut reader = csv::Reader::from_reader(from_file.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..3], ["n", "speaker", "text"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!((&rows[1][0], &rows[1][1]), ("2", "Hollande"));
+    assert_eq!(
+        &rows[1][header.iter().position(|h| h == "assad").unwrap()],
+        "against"
+    );
+}
+
+#[test]
+fn a_jsonl_line_with_an_unknown_field_is_an_error_not_lost_data() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    wd.write("in.jsonl", "{\"text\": \"a\"}\n{\"text\": \"b\", \"extra\": 1}\n");
+    let run = wd.run(&["classify", "--model", "m.model", "--input", "in.jsonl"]);
+    run.assert_error(
+        1,
+        &["in.jsonl: line 2: field `extra` is not among the first line's fields"],
+    );
+}
+
+#[test]
+fn predictions_beside_gold_labels_get_their_own_column_names() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    wd.write("gold.csv", "text,assad\nAssad must go,against\n");
+    let run = wd.run(&[
+        "classify", "--model", "m.model", "--input", "gold.csv", "--format", "csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let header = run.stdout.lines().next().unwrap();
+    assert!(
+        header.starts_with("text,assad,assad_predicted,assad_against"),
+        "{header}"
+    );
+}
+
+#[test]
+fn train_without_cross_validation_fits_once_and_says_so() {
+    let wd = Workdir::new();
+    let labels = repo().join("labels/statements.csv");
+    let run = wd.run(&[
+        "train",
+        "--labels",
+        labels.to_str().unwrap(),
+        "--alpha",
+        "1",
+        "--no-cv",
+        "--out",
+        "q.model",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("no cross-validation (--no-cv)"),
+        "{}",
+        run.stdout
+    );
+    let classified = wd.run(&["classify", "--model", "q.model", "Assad must go"]);
+    assert_eq!(classified.code, 0, "{}", classified.stderr);
+    let model = std::fs::read_to_string(wd.join("q.model")).unwrap();
+    assert!(model.contains("\"cv\":null"), "no CV figures are stored");
+    let refused = wd.run(&[
+        "train",
+        "--labels",
+        labels.to_str().unwrap(),
+        "--no-cv",
+        "--out",
+        "r.model",
+    ]);
+    refused.assert_error(
+        1,
+        &["without cross-validation one L2 strength is needed (give a single --alpha), found 4"],
+    );
+}
