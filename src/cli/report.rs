@@ -1,6 +1,6 @@
 //! `stance report`: per-leader stance tables from articles and statement CSVs, with evidence.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
@@ -8,15 +8,21 @@ use rayon::prelude::*;
 
 use super::shared::{display_name, ModelInput};
 use crate::extract::{decode_article, extract_statements, SpeakerIndex};
+use crate::io::records::{InputFormat, InputRow, RecordReader, TextColumn};
 use crate::model::StanceModel;
 use crate::report::render::{render, Format, RenderOptions};
-use crate::report::{aggregate, ClassifiedStatement, ReportSettings};
+use crate::report::{Aggregator, ClassifiedStatement, ReportSettings};
 
 const AFTER_HELP: &str = "\
 How statements add up:
   Articles are read, their statements (quoted and reported speech) extracted and attributed to a
-  canonical speaker through --speakers; statement CSVs (columns speaker and text) are used as they
-  are. Each statement is classified by every task of the model.
+  canonical speaker through --speakers; statement files (CSV or JSONL with speaker and text, e.g.
+  from `stance extract`) are used as they are. `-` reads standard input: statements when it starts
+  with a JSON object or a CSV header naming speaker and text, else one article. Each statement is
+  classified by every task of the model.
+  Inputs are streamed: articles 64 at a time, statement files 4,096 rows at a time, each folded
+  into running tallies, so memory does not grow with the number of inputs (see --keep and
+  --list-limit).
   For a stance target (assad, military_action) a statement counts for `favor` or `against` only
   when that side's probability exceeds --threshold (and the other side's); otherwise it is
   \"no stance\" for that target. A cell's verdict is the side with more probability mass, `mixed`
@@ -31,6 +37,7 @@ Examples:
   stance report labels/articles
   stance report labels/articles --format html -o report.html
   stance report news/ statements.csv --speaker putin --speaker hollande --evidence 3
+  stance extract archive/ --format jsonl | stance report -
   stance report labels/articles --format json | jq '.speakers[0]'";
 
 /// Per-leader stance tables from articles or statement CSVs, with the evidence behind each cell.
@@ -73,10 +80,26 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_statements: usize,
 
-    /// Statements shown per cell in table, Markdown and CSV output (JSON and HTML show all).
+    /// Statements shown per cell in table, Markdown and CSV output (JSON and HTML show all kept).
     #[arg(long, value_name = "N", default_value_t = 2)]
     evidence: usize,
+
+    /// Statements kept per cell as evidence, strongest first; counts, verdicts and confidences
+    /// always use every statement.
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    keep: usize,
+
+    /// List every statement (JSON, HTML) while there are at most this many; past it only the kept
+    /// evidence is listed, so memory stays bounded however many articles are read.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    list_limit: usize,
 }
+
+/// Article files classified in parallel at a time; bounds the memory of a long run.
+const ARTICLE_BATCH: usize = 64;
+
+/// Statement rows classified in parallel at a time.
+const STATEMENT_CHUNK: usize = 4096;
 
 /// Runs `stance report`.
 pub fn run(args: Args) -> Result<u8> {
@@ -94,46 +117,61 @@ pub fn run(args: Args) -> Result<u8> {
     let model = args.model.load()?;
     let speakers = load_speakers(&args.speakers)?;
     let files = expand_inputs(&args.inputs)?;
-    let mut failed = 0usize;
-    let mut unattributed = 0usize;
-    let results: Vec<(String, Result<InputStatements>)> = files
-        .par_iter()
-        .map(|path| (display_name(path), read_input(path, &model, &speakers)))
-        .collect();
-    let mut statements = Vec::new();
-    let mut stderr = std::io::stderr();
-    for (name, result) in results {
-        match result {
-            Ok(InputStatements {
-                found,
-                unattributed: lost,
-                undecodable,
-            }) => {
-                if undecodable > 0 {
-                    writeln!(stderr, "stance: warning: {name}: {undecodable} bytes could not be decoded as UTF-8 and were replaced")?;
-                }
-                unattributed += lost;
-                statements.extend(found);
-            }
-            Err(err) => {
-                failed += 1;
-                writeln!(stderr, "stance: error: {err:#} (skipped)")?;
-            }
-        }
-    }
-    if unattributed > 0 {
-        writeln!(
-            stderr,
-            "stance: note: {unattributed} statements had no identified speaker and are not in the report"
-        )?;
-    }
     let settings = ReportSettings {
         threshold: args.threshold,
         mixed_share: args.mixed_share,
         min_statements: args.min_statements,
         speakers: args.speaker_filter.clone(),
+        keep: args.keep.max(args.evidence),
+        list_limit: args.list_limit,
     };
-    let report = aggregate(statements, &settings);
+    let mut run = ReportRun {
+        model: &model,
+        speakers: &speakers,
+        aggregator: Aggregator::new(settings),
+        failed: 0,
+        unattributed: 0,
+    };
+    let mut articles: Vec<(&Path, Option<Vec<u8>>)> = Vec::new();
+    for path in &files {
+        let opened = match open_input(path) {
+            Ok(opened) => opened,
+            Err(err) => {
+                run.failed += 1;
+                writeln!(std::io::stderr(), "stance: error: {err:#} (skipped)")?;
+                continue;
+            }
+        };
+        match opened {
+            Input::Statements(input) => {
+                run.add_articles(std::mem::take(&mut articles))?;
+                run.add_statements(path, input)?;
+            }
+            Input::Article(read) => {
+                articles.push((path, read));
+                if articles.len() == ARTICLE_BATCH {
+                    run.add_articles(std::mem::take(&mut articles))?;
+                }
+            }
+        }
+    }
+    run.add_articles(articles)?;
+    let mut stderr = std::io::stderr();
+    if run.unattributed > 0 {
+        writeln!(
+            stderr,
+            "stance: note: {} statements had no identified speaker and are not in the report",
+            run.unattributed
+        )?;
+    }
+    let report = run.aggregator.finish();
+    if report.unlisted_statements > 0 {
+        writeln!(
+            stderr,
+            "stance: note: {} statements are counted but not listed (more than --list-limit {}); each cell lists its {} strongest",
+            report.unlisted_statements, args.list_limit, report.settings.keep
+        )?;
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let options = RenderOptions {
@@ -142,14 +180,208 @@ pub fn run(args: Args) -> Result<u8> {
     };
     let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     crate::io::write_atomic(&target, |out| render(&report, args.format, options, out))?;
-    if failed > 0 {
+    if run.failed > 0 {
         writeln!(
             stderr,
-            "stance: {failed} input(s) could not be read; the report covers the rest"
+            "stance: {} input(s) could not be read; the report covers the rest",
+            run.failed
         )?;
         return Ok(super::EXIT_ERROR);
     }
     Ok(super::EXIT_OK)
+}
+
+/// The state of one `stance report` run: where statements go and what went wrong.
+struct ReportRun<'a> {
+    model: &'a StanceModel,
+    speakers: &'a SpeakerIndex,
+    aggregator: Aggregator,
+    failed: usize,
+    unattributed: usize,
+}
+
+impl ReportRun<'_> {
+    /// Extracts and classifies a batch of articles in parallel, adding them in input order.
+    fn add_articles(&mut self, articles: Vec<(&Path, Option<Vec<u8>>)>) -> Result<()> {
+        let (model, speakers) = (self.model, self.speakers);
+        let results: Vec<(String, Result<ArticleStatements>)> = articles
+            .into_par_iter()
+            .map(|(path, read)| (display_name(path), read_article(path, read, model, speakers)))
+            .collect();
+        let mut stderr = std::io::stderr();
+        for (name, result) in results {
+            match result {
+                Ok(article) => {
+                    if article.undecodable > 0 {
+                        writeln!(stderr, "stance: warning: {name}: {} bytes could not be decoded as UTF-8 and were replaced", article.undecodable)?;
+                    }
+                    self.unattributed += article.unattributed;
+                    for statement in article.found {
+                        self.aggregator.add(statement);
+                    }
+                }
+                Err(err) => {
+                    self.failed += 1;
+                    writeln!(stderr, "stance: error: {err:#} (skipped)")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Streams a statement file (CSV or JSONL with `speaker` and `text`), classifying it chunk by
+    /// chunk. A bad row ends the file: the rows before it are counted, the rest skipped.
+    fn add_statements(&mut self, path: &Path, input: RecordReader) -> Result<()> {
+        let name = display_name(path);
+        let source = path
+            .file_name()
+            .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+        let mut reader = input;
+        let column = |c: &str| reader.header().iter().position(|h| h.eq_ignore_ascii_case(c));
+        let Some(speaker_at) = column("speaker") else {
+            self.failed += 1;
+            writeln!(
+                std::io::stderr(),
+                "stance: error: {name}: line 1: missing column `speaker` (found: {}; a statement file needs fields `speaker` and `text`) (skipped)",
+                reader.header().join(", ")
+            )?;
+            return Ok(());
+        };
+        let (text_at, kind_at, source_at) = (reader.text_column(), column("kind"), column("source"));
+        let mut rows: Vec<InputRow> = Vec::new();
+        loop {
+            let mut filled = 0;
+            let mut stop = None;
+            while filled < STATEMENT_CHUNK {
+                if filled == rows.len() {
+                    rows.push(InputRow::default());
+                }
+                match reader.read_into(&mut rows[filled]) {
+                    Ok(false) => break,
+                    Ok(true) => {}
+                    Err(e) => {
+                        stop = Some(format!("{e:#}"));
+                        break;
+                    }
+                }
+                if let Some(error) = &rows[filled].error {
+                    stop = Some(format!("{}: {error}", reader.origin(&rows[filled], false)));
+                    break;
+                }
+                filled += 1;
+            }
+            let (model, speakers) = (self.model, self.speakers);
+            let classified: Vec<Option<ClassifiedStatement>> = rows[..filled]
+                .par_iter()
+                .map(|row| {
+                    let field = |at: Option<usize>| at.and_then(|i| row.record.get(i)).unwrap_or("").trim();
+                    let (speaker, text) = (field(Some(speaker_at)), field(Some(text_at)));
+                    if text.is_empty() || speaker.is_empty() {
+                        return None;
+                    }
+                    let canonical = speakers
+                        .resolve(speaker)
+                        .map_or_else(|| speaker.to_string(), |s| s.name.clone());
+                    let row_source = field(source_at);
+                    Some(ClassifiedStatement {
+                        predictions: model.predict(text),
+                        speaker: canonical,
+                        text: text.to_string(),
+                        source: if row_source.is_empty() {
+                            source.clone()
+                        } else {
+                            row_source.to_string()
+                        },
+                        kind: field(kind_at).to_string(),
+                    })
+                })
+                .collect();
+            for (row, statement) in rows[..filled].iter().zip(classified) {
+                match statement {
+                    Some(statement) => self.aggregator.add(statement),
+                    None => {
+                        let text = row.record.get(text_at).unwrap_or("").trim();
+                        self.unattributed += usize::from(!text.is_empty());
+                    }
+                }
+            }
+            if let Some(error) = stop {
+                self.failed += 1;
+                writeln!(
+                    std::io::stderr(),
+                    "stance: error: {error} (the rest of {name} is skipped; the rows before it are counted)"
+                )?;
+                return Ok(());
+            }
+            if filled < STATEMENT_CHUNK {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// What an input is.
+enum Input {
+    /// Statements (CSV or JSONL with `speaker` and `text`), opened for streaming.
+    Statements(RecordReader),
+    /// An article; its bytes when they had to be read already (standard input).
+    Article(Option<Vec<u8>>),
+}
+
+/// Opens statement inputs for streaming and tells articles apart. Files go by extension (.csv,
+/// .jsonl, .ndjson are statements); standard input by content: a JSON object, or a CSV header
+/// with `speaker` and `text`, is statements, anything else an article.
+fn open_input(path: &Path) -> Result<Input> {
+    let columns = TextColumn::new("text", "a statement file needs fields `speaker` and `text`");
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("csv") => Ok(Input::Statements(RecordReader::open(
+            path,
+            Some(InputFormat::Csv),
+            &columns,
+            b',',
+        )?)),
+        Some("jsonl" | "ndjson") => Ok(Input::Statements(RecordReader::open(
+            path,
+            Some(InputFormat::Jsonl),
+            &columns,
+            b',',
+        )?)),
+        _ if crate::io::is_stdio(path) => {
+            let mut input: Box<dyn std::io::BufRead + Send> =
+                Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()));
+            let head = input.fill_buf()?;
+            let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+            let first_line = String::from_utf8_lossy(first_line).to_ascii_lowercase();
+            let fields: Vec<&str> = first_line
+                .split(',')
+                .map(|f| f.trim().trim_matches('"'))
+                .collect();
+            let is_jsonl = head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+            let is_csv = fields.contains(&"speaker") && fields.contains(&"text");
+            if is_jsonl || is_csv {
+                let format = if is_jsonl {
+                    InputFormat::Jsonl
+                } else {
+                    InputFormat::Csv
+                };
+                return Ok(Input::Statements(RecordReader::from_reader(
+                    "<stdin>".into(),
+                    input,
+                    Some(format),
+                    &columns,
+                    b',',
+                )?));
+            }
+            let mut bytes = Vec::new();
+            input.read_to_end(&mut bytes)?;
+            Ok(Input::Article(Some(bytes)))
+        }
+        _ => Ok(Input::Article(None)),
+    }
 }
 
 fn load_speakers(path: &Path) -> Result<SpeakerIndex> {
@@ -164,21 +396,15 @@ fn load_speakers(path: &Path) -> Result<SpeakerIndex> {
     Ok(SpeakerIndex::from_csv(bytes.as_slice(), &display_name(path))?)
 }
 
-fn is_csv(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
 fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let found = crate::io::expand_paths(input, &[".txt", ".csv"], &|_| false)?;
+            let found = crate::io::expand_paths(input, &[".txt", ".csv", ".jsonl", ".ndjson"], &|_| false)?;
             if found.is_empty() {
                 writeln!(
                     std::io::stderr(),
-                    "stance: warning: {} holds no .txt or .csv file",
+                    "stance: warning: {} holds no .txt, .csv or .jsonl file",
                     input.display()
                 )?;
             }
@@ -191,88 +417,44 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// What one input gave.
-struct InputStatements {
-    /// Its attributed statements, classified.
+/// The statements of one article.
+struct ArticleStatements {
     found: Vec<ClassifiedStatement>,
-    /// Statements with no identified speaker.
     unattributed: usize,
-    /// Bytes that could not be decoded as UTF-8.
     undecodable: usize,
 }
 
-/// Reads and classifies one input.
-fn read_input(path: &Path, model: &StanceModel, speakers: &SpeakerIndex) -> Result<InputStatements> {
+/// Reads (unless `read` holds its bytes), extracts and classifies one article.
+fn read_article(
+    path: &Path,
+    read: Option<Vec<u8>>,
+    model: &StanceModel,
+    speakers: &SpeakerIndex,
+) -> Result<ArticleStatements> {
     let name = display_name(path);
     let source = path
         .file_name()
         .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-    let bytes = crate::io::read_bytes(path)?;
-    let classify = |speaker: String, text: String, kind: String| ClassifiedStatement {
-        predictions: model.predict(&text),
-        speaker,
-        text,
-        source: source.clone(),
-        kind,
+    let bytes = match read {
+        Some(bytes) => bytes,
+        None => crate::io::read_bytes(path)?,
     };
-    if is_csv(path) {
-        let mut reader = crate::io::csv_reader(bytes.as_slice(), b',');
-        let header: Vec<String> = crate::io::csv_header(&mut reader)
-            .map_err(|e| crate::io::csv_row_error(&name, e))?
-            .iter()
-            .map(|h| h.to_lowercase())
-            .collect();
-        let column = |c: &str| header.iter().position(|h| h == c);
-        let (Some(speaker_at), Some(text_at)) = (column("speaker"), column("text")) else {
-            bail!(
-                "{name}: line 1: a statement CSV needs columns `speaker` and `text` (found: {})",
-                header.join(", ")
-            );
-        };
-        let kind_at = column("kind");
-        let source_at = column("source");
-        let mut found = Vec::new();
-        let mut unattributed = 0;
-        for record in reader.records() {
-            let record = record.map_err(|e| crate::io::csv_row_error(&name, e))?;
-            let speaker = record.get(speaker_at).unwrap_or("").trim();
-            let text = record.get(text_at).unwrap_or("").trim();
-            if text.is_empty() {
-                continue;
-            }
-            if speaker.is_empty() {
-                unattributed += 1;
-                continue;
-            }
-            let canonical = speakers
-                .resolve(speaker)
-                .map_or_else(|| speaker.to_string(), |s| s.name.clone());
-            let kind = kind_at.and_then(|k| record.get(k)).unwrap_or("").to_string();
-            let mut statement = classify(canonical, text.to_string(), kind);
-            if let Some(row_source) = source_at
-                .and_then(|i| record.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                statement.source = row_source.to_string();
-            }
-            found.push(statement);
-        }
-        return Ok(InputStatements {
-            found,
-            unattributed,
-            undecodable: 0,
-        });
-    }
     let article = decode_article(&bytes);
     let mut found = Vec::new();
     let mut unattributed = 0;
     for statement in extract_statements(&article.text, speakers) {
         match statement.speaker {
-            Some(speaker) => found.push(classify(speaker, statement.text, statement.kind.to_string())),
+            Some(speaker) => found.push(ClassifiedStatement {
+                predictions: model.predict(&statement.text),
+                speaker,
+                text: statement.text,
+                source: source.clone(),
+                kind: statement.kind.to_string(),
+            }),
             None => unattributed += 1,
         }
     }
-    Ok(InputStatements {
+    Ok(ArticleStatements {
         found,
         unattributed,
         undecodable: article.undecodable_bytes,

@@ -4,8 +4,15 @@
 //! than the threshold (and more than the other side); otherwise it is "no stance" for that target.
 //! A cell's verdict is the side with more probability mass, or `mixed` when the smaller side holds
 //! at least `mixed_share` of it, or `none` when no statement counts.
+//!
+//! Statements are folded in one at a time (`Aggregator`), so a report over any number of articles
+//! takes memory for its tallies and the statements it shows, not for everything it read: counts,
+//! masses, verdicts and distributions use every statement; each cell keeps its `keep` strongest
+//! statements as evidence; the statement list holds every statement up to `list_limit` and, past
+//! it, only the evidence.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -38,6 +45,11 @@ pub struct ReportSettings {
     pub min_statements: usize,
     /// Only speakers whose name contains one of these (case- and accent-insensitive); empty = all.
     pub speakers: Vec<String>,
+    /// Evidence kept per cell, strongest first (default 25); counts always cover every statement.
+    pub keep: usize,
+    /// Every statement is listed while there are at most this many (default 10,000); past it only
+    /// the evidence statements are.
+    pub list_limit: usize,
 }
 
 impl Default for ReportSettings {
@@ -47,6 +59,8 @@ impl Default for ReportSettings {
             mixed_share: 0.3,
             min_statements: 1,
             speakers: Vec::new(),
+            keep: 25,
+            list_limit: 10_000,
         }
     }
 }
@@ -104,7 +118,7 @@ pub struct Cell {
     pub against: usize,
     /// Statements of the speaker that take no side on this target.
     pub no_stance: usize,
-    /// The statements counted, strongest first.
+    /// The strongest statements counted (at most `ReportSettings::keep`), strongest first.
     pub evidence: Vec<Evidence>,
 }
 
@@ -166,8 +180,11 @@ pub struct Report {
     pub speakers: Vec<SpeakerRow>,
     /// One agreement view per target.
     pub agreement: Vec<Agreement>,
-    /// Every statement shown in the report, referenced by `Evidence::statement`.
+    /// The statements shown, in input order, referenced by `Evidence::statement`: all of them up
+    /// to `ReportSettings::list_limit`, else the evidence only.
     pub statements: Vec<ClassifiedStatement>,
+    /// Statements read but not in `statements` (0 unless past the list limit).
+    pub unlisted_statements: usize,
     /// The settings used.
     pub settings: ReportSettings,
 }
@@ -176,123 +193,266 @@ fn fold(name: &str) -> String {
     crate::features::tokenize::normalize_word(name)
 }
 
-/// Aggregates classified statements into a per-speaker report.
+/// Aggregates classified statements into a per-speaker report (all at once; `Aggregator` does
+/// the same one statement at a time).
 pub fn aggregate(statements: Vec<ClassifiedStatement>, settings: &ReportSettings) -> Report {
-    let tasks: Vec<(String, Vec<String>)> = statements
-        .first()
-        .map(|s| {
-            s.predictions
-                .iter()
-                .map(|p| {
-                    (
-                        p.task.clone(),
-                        p.probabilities.iter().map(|(c, _)| c.clone()).collect(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let is_target = |classes: &Vec<String>| {
-        classes.iter().any(|c| c == "favor") && classes.iter().any(|c| c == "against")
-    };
-    let targets: Vec<String> = tasks
-        .iter()
-        .filter(|(_, c)| is_target(c))
-        .map(|(t, _)| t.clone())
-        .collect();
-    let distributions: Vec<String> = tasks
-        .iter()
-        .filter(|(_, c)| !is_target(c))
-        .map(|(t, _)| t.clone())
-        .collect();
-    let wanted: Vec<String> = settings.speakers.iter().map(|s| fold(s)).collect();
-    let mut by_speaker: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, s) in statements.iter().enumerate() {
-        let name = fold(&s.speaker);
-        if wanted.is_empty() || wanted.iter().any(|w| name.contains(w.as_str())) {
-            by_speaker.entry(s.speaker.clone()).or_default().push(i);
+    let mut aggregator = Aggregator::new(settings.clone());
+    for statement in statements {
+        aggregator.add(statement);
+    }
+    aggregator.finish()
+}
+
+/// A statement with its place in the input.
+#[derive(Debug)]
+struct Numbered {
+    index: usize,
+    statement: ClassifiedStatement,
+}
+
+/// One counted statement kept as evidence.
+#[derive(Debug, Clone)]
+struct Kept {
+    probability: f64,
+    side: &'static str,
+    statement: Arc<Numbered>,
+}
+
+/// What a cell has seen so far.
+#[derive(Debug, Default, Clone)]
+struct CellTally {
+    favor: usize,
+    against: usize,
+    no_stance: usize,
+    favor_mass: f64,
+    against_mass: f64,
+    /// The strongest counted statements, strongest first, at most `keep`.
+    strongest: Vec<Kept>,
+}
+
+/// What a speaker's row has seen so far.
+#[derive(Debug, Default)]
+struct SpeakerTally {
+    statements: usize,
+    cells: Vec<CellTally>,
+    /// Per distribution task: statements per predicted class.
+    predicted: Vec<BTreeMap<String, usize>>,
+}
+
+/// Builds a report from statements fed one at a time, in bounded memory.
+#[derive(Debug)]
+pub struct Aggregator {
+    settings: ReportSettings,
+    /// Each task with its classes, from the first statement.
+    tasks: Vec<(String, Vec<String>)>,
+    targets: Vec<String>,
+    distributions: Vec<String>,
+    wanted: Vec<String>,
+    speakers: BTreeMap<String, SpeakerTally>,
+    /// Every statement, while there are at most `list_limit`.
+    listed: Vec<Arc<Numbered>>,
+    seen: usize,
+}
+
+impl Aggregator {
+    /// An empty report with these settings.
+    pub fn new(settings: ReportSettings) -> Self {
+        Aggregator {
+            wanted: settings.speakers.iter().map(|s| fold(s)).collect(),
+            settings,
+            tasks: Vec::new(),
+            targets: Vec::new(),
+            distributions: Vec::new(),
+            speakers: BTreeMap::new(),
+            listed: Vec::new(),
+            seen: 0,
         }
     }
-    let mut speakers: Vec<SpeakerRow> = by_speaker
-        .into_iter()
-        .filter(|(_, members)| members.len() >= settings.min_statements.max(1))
-        .map(|(speaker, members)| SpeakerRow {
-            cells: targets
+
+    /// Folds in the next statement.
+    pub fn add(&mut self, statement: ClassifiedStatement) {
+        if self.seen == 0 {
+            self.learn_tasks(&statement);
+        }
+        let numbered = Arc::new(Numbered {
+            index: self.seen,
+            statement,
+        });
+        self.seen += 1;
+        if self.listed.len() < self.settings.list_limit {
+            self.listed.push(Arc::clone(&numbered));
+        } else if !self.listed.is_empty() {
+            self.listed = Vec::new();
+        }
+        let name = fold(&numbered.statement.speaker);
+        if !(self.wanted.is_empty() || self.wanted.iter().any(|w| name.contains(w.as_str()))) {
+            return;
+        }
+        let tally = self
+            .speakers
+            .entry(numbered.statement.speaker.clone())
+            .or_insert_with(|| SpeakerTally {
+                statements: 0,
+                cells: vec![CellTally::default(); self.targets.len()],
+                predicted: vec![BTreeMap::new(); self.distributions.len()],
+            });
+        tally.statements += 1;
+        let prediction = |task: &str| numbered.statement.predictions.iter().find(|p| p.task == task);
+        for (target, cell) in self.targets.iter().zip(&mut tally.cells) {
+            let Some(p) = prediction(target) else { continue };
+            let (favor, against) = (p.probability("favor"), p.probability("against"));
+            let (side, probability) = if favor >= against {
+                ("favor", favor)
+            } else {
+                ("against", against)
+            };
+            if probability <= self.settings.threshold {
+                cell.no_stance += 1;
+                continue;
+            }
+            if side == "favor" {
+                cell.favor += 1;
+                cell.favor_mass += probability;
+            } else {
+                cell.against += 1;
+                cell.against_mass += probability;
+            }
+            // Strongest first; among equals, earlier first.
+            let at = cell.strongest.partition_point(|k| k.probability >= probability);
+            if at < self.settings.keep {
+                cell.strongest.insert(
+                    at,
+                    Kept {
+                        probability,
+                        side,
+                        statement: Arc::clone(&numbered),
+                    },
+                );
+                cell.strongest.truncate(self.settings.keep);
+            }
+        }
+        for (task, counts) in self.distributions.iter().zip(&mut tally.predicted) {
+            if let Some(p) = prediction(task) {
+                *counts.entry(p.label.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+
+    fn learn_tasks(&mut self, first: &ClassifiedStatement) {
+        self.tasks = first
+            .predictions
+            .iter()
+            .map(|p| {
+                (
+                    p.task.clone(),
+                    p.probabilities.iter().map(|(c, _)| c.clone()).collect(),
+                )
+            })
+            .collect();
+        let is_target = |classes: &Vec<String>| {
+            classes.iter().any(|c| c == "favor") && classes.iter().any(|c| c == "against")
+        };
+        for (task, classes) in &self.tasks {
+            if is_target(classes) {
+                self.targets.push(task.clone());
+            } else {
+                self.distributions.push(task.clone());
+            }
+        }
+    }
+
+    /// The report over every statement added.
+    pub fn finish(self) -> Report {
+        let settings = self.settings;
+        let tallies: Vec<(String, SpeakerTally)> = self
+            .speakers
+            .into_iter()
+            .filter(|(_, t)| t.statements >= settings.min_statements.max(1))
+            .collect();
+        // The statements shown: all of them, or past the limit the evidence only; in input order.
+        let shown: Vec<Arc<Numbered>> = if self.seen <= settings.list_limit {
+            self.listed
+        } else {
+            let mut evidence: Vec<Arc<Numbered>> = tallies
                 .iter()
-                .map(|t| cell(t, &members, &statements, settings))
-                .collect(),
-            distributions: distributions
-                .iter()
-                .map(|task| (task.clone(), distribution(task, &members, &statements)))
-                .collect(),
-            statements: members.len(),
-            speaker,
-        })
-        .collect();
-    speakers.sort_by(|a, b| {
-        b.statements
-            .cmp(&a.statements)
-            .then_with(|| a.speaker.cmp(&b.speaker))
-    });
-    let agreement = targets
-        .iter()
-        .enumerate()
-        .map(|(t, target)| agreement(t, target, &speakers))
-        .collect();
-    Report {
-        targets,
-        distributions,
-        speakers,
-        agreement,
-        statements,
-        settings: settings.clone(),
+                .flat_map(|(_, t)| t.cells.iter().flat_map(|c| c.strongest.iter()))
+                .map(|k| Arc::clone(&k.statement))
+                .collect();
+            evidence.sort_by_key(|n| n.index);
+            evidence.dedup_by_key(|n| n.index);
+            evidence
+        };
+        let position = |index: usize| shown.binary_search_by_key(&index, |n| n.index).unwrap_or(0);
+        let mut speakers: Vec<SpeakerRow> = tallies
+            .iter()
+            .map(|(speaker, tally)| SpeakerRow {
+                speaker: speaker.clone(),
+                statements: tally.statements,
+                cells: self
+                    .targets
+                    .iter()
+                    .zip(&tally.cells)
+                    .map(|(target, c)| cell(target, c, &settings, &position))
+                    .collect(),
+                distributions: self
+                    .distributions
+                    .iter()
+                    .zip(&tally.predicted)
+                    .map(|(task, counts)| {
+                        let classes = self.tasks.iter().find(|(t, _)| t == task).map(|(_, c)| c);
+                        let shares = classes
+                            .into_iter()
+                            .flatten()
+                            .map(|class| {
+                                let n = counts.get(class).copied().unwrap_or(0);
+                                (class.clone(), n as f64 / tally.statements as f64)
+                            })
+                            .collect();
+                        (task.clone(), shares)
+                    })
+                    .collect(),
+            })
+            .collect();
+        speakers.sort_by(|a, b| {
+            b.statements
+                .cmp(&a.statements)
+                .then_with(|| a.speaker.cmp(&b.speaker))
+        });
+        let agreement = self
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(t, target)| agreement(t, target, &speakers))
+            .collect();
+        let unlisted_statements = self.seen - shown.len();
+        drop(tallies);
+        let statements = shown
+            .into_iter()
+            .map(|n| Arc::try_unwrap(n).map_or_else(|shared| shared.statement.clone(), |n| n.statement))
+            .collect();
+        Report {
+            targets: self.targets,
+            distributions: self.distributions,
+            speakers,
+            agreement,
+            statements,
+            unlisted_statements,
+            settings,
+        }
     }
 }
 
+/// A cell's verdict and figures from its tally.
 fn cell(
     target: &str,
-    members: &[usize],
-    statements: &[ClassifiedStatement],
+    tally: &CellTally,
     settings: &ReportSettings,
+    position: &dyn Fn(usize) -> usize,
 ) -> Cell {
-    let mut evidence = Vec::new();
-    let mut no_stance = 0;
-    for &i in members {
-        let Some(prediction) = statements[i].predictions.iter().find(|p| p.task == target) else {
-            continue;
-        };
-        let (favor, against) = (prediction.probability("favor"), prediction.probability("against"));
-        let (side, probability) = if favor >= against {
-            ("favor", favor)
-        } else {
-            ("against", against)
-        };
-        if probability > settings.threshold {
-            evidence.push(Evidence {
-                statement: i,
-                side: side.to_string(),
-                probability,
-            });
-        } else {
-            no_stance += 1;
-        }
-    }
-    evidence.sort_by(|a, b| {
-        b.probability
-            .total_cmp(&a.probability)
-            .then_with(|| a.statement.cmp(&b.statement))
-    });
-    let mass = |side: &str| {
-        evidence
-            .iter()
-            .filter(|e| e.side == side)
-            .map(|e| e.probability)
-            .sum::<f64>()
-    };
-    let count = |side: &str| evidence.iter().filter(|e| e.side == side).count();
-    let (favor_mass, against_mass) = (mass("favor"), mass("against"));
+    let (favor_mass, against_mass) = (tally.favor_mass, tally.against_mass);
     let total = favor_mass + against_mass;
-    let verdict = if evidence.is_empty() {
+    let counted = tally.favor + tally.against;
+    let verdict = if counted == 0 {
         Verdict::None
     } else if favor_mass.min(against_mass) >= settings.mixed_share * total {
         Verdict::Mixed
@@ -303,32 +463,27 @@ fn cell(
     };
     let confidence = match verdict {
         Verdict::None => 0.0,
-        Verdict::Mixed => total / evidence.len() as f64,
-        Verdict::Favor => favor_mass / count("favor") as f64,
-        Verdict::Against => against_mass / count("against") as f64,
+        Verdict::Mixed => total / counted as f64,
+        Verdict::Favor => favor_mass / tally.favor as f64,
+        Verdict::Against => against_mass / tally.against as f64,
     };
     Cell {
         target: target.to_string(),
         verdict,
         confidence,
-        favor: count("favor"),
-        against: count("against"),
-        no_stance,
-        evidence,
+        favor: tally.favor,
+        against: tally.against,
+        no_stance: tally.no_stance,
+        evidence: tally
+            .strongest
+            .iter()
+            .map(|k| Evidence {
+                statement: position(k.statement.index),
+                side: k.side.to_string(),
+                probability: k.probability,
+            })
+            .collect(),
     }
-}
-
-fn distribution(task: &str, members: &[usize], statements: &[ClassifiedStatement]) -> BTreeMap<String, f64> {
-    let mut shares: BTreeMap<String, f64> = BTreeMap::new();
-    for &i in members {
-        if let Some(p) = statements[i].predictions.iter().find(|p| p.task == task) {
-            for (class, _) in &p.probabilities {
-                shares.entry(class.clone()).or_insert(0.0);
-            }
-            *shares.entry(p.label.clone()).or_insert(0.0) += 1.0 / members.len() as f64;
-        }
-    }
-    shares
 }
 
 fn agreement(t: usize, target: &str, speakers: &[SpeakerRow]) -> Agreement {
@@ -459,6 +614,50 @@ mod tests {
             ..ReportSettings::default()
         };
         assert!(aggregate(statements, &settings).speakers.is_empty());
+    }
+
+    #[test]
+    fn past_the_list_limit_counts_stay_exact_and_only_the_kept_evidence_is_listed() {
+        let statements: Vec<ClassifiedStatement> = (0..40)
+            .map(|i| statement("A", 0.1, 0.6 + f64::from(i) / 100.0, "n"))
+            .chain([statement("B", 0.2, 0.2, "n")])
+            .collect();
+        let settings = ReportSettings {
+            keep: 3,
+            list_limit: 10,
+            ..ReportSettings::default()
+        };
+        let report = aggregate(statements.clone(), &settings);
+        let a = &report.speakers[0].cells[0];
+        assert_eq!(
+            (a.against, a.no_stance, report.speakers[0].statements),
+            (40, 0, 40)
+        );
+        let probabilities: Vec<f64> = a.evidence.iter().map(|e| e.probability).collect();
+        assert_eq!(
+            probabilities,
+            [0.99, 0.98, 0.97],
+            "the strongest three, strongest first"
+        );
+        assert_eq!(report.statements.len(), 3, "only the evidence is listed");
+        assert_eq!(report.unlisted_statements, 38);
+        for e in &a.evidence {
+            assert!(report.statements[e.statement]
+                .text
+                .ends_with(&format!("{}", e.probability)));
+        }
+        // Under the limit every statement is listed, in input order, and nothing else changes.
+        let all = aggregate(
+            statements,
+            &ReportSettings {
+                list_limit: 100,
+                ..settings
+            },
+        );
+        assert_eq!(all.statements.len(), 41);
+        assert_eq!(all.unlisted_statements, 0);
+        assert_eq!(all.speakers[0].cells[0].evidence[0].statement, 39);
+        assert_eq!(all.speakers[0].cells[0].confidence, a.confidence);
     }
 
     #[test]

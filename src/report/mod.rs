@@ -9,6 +9,6 @@ pub mod aggregate;
 pub mod render;
 
 pub use aggregate::{
-    aggregate, Agreement, Cell, ClassifiedStatement, Evidence, Relation, Report, ReportSettings, SpeakerRow,
-    Verdict,
+    aggregate, Aggregator, Agreement, Cell, ClassifiedStatement, Evidence, Relation, Report, ReportSettings,
+    SpeakerRow, Verdict,
 };

@@ -102,7 +102,7 @@ fn unreadable_inputs_are_named_and_skipped_with_exit_1() {
         1,
         &[
             "cannot open missing.txt",
-            "broken.csv: line 1: a statement CSV needs columns `speaker` and `text`",
+            "broken.csv: line 1: missing column `text` (found: id, speaker; a statement file needs fields `speaker` and `text`)",
             "2 input(s) could not be read",
         ],
     );
@@ -122,7 +122,7 @@ fn an_empty_input_gives_an_empty_report_that_says_so() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("nothing to report"), "{}", run.stdout);
     assert!(
-        run.stderr.contains("holds no .txt or .csv file"),
+        run.stderr.contains("holds no .txt, .csv or .jsonl file"),
         "{}",
         run.stderr
     );
@@ -263,4 +263,43 @@ fn html_report_works_in_a_headless_browser() {
         red_or_green > 500,
         "no coloured heatmap cells in the screenshot ({red_or_green} pixels)"
     );
+}
+
+#[test]
+fn extracted_statements_piped_as_jsonl_give_the_same_report_as_the_articles() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    let articles = repo().join("labels/articles").display().to_string();
+    let extracted = wd.run(&[
+        "extract",
+        &articles,
+        "--speakers",
+        &speakers(),
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(extracted.code, 0, "{}", extracted.stderr);
+    let report = |input: &str, stdin: Option<&str>| {
+        let args = [
+            "report",
+            input,
+            "--model",
+            "m.model",
+            "--speakers",
+            &speakers(),
+            "--format",
+            "csv",
+        ];
+        let run = match stdin {
+            Some(text) => wd.run_with_stdin(&args, text),
+            None => wd.run(&args),
+        };
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let from_articles = report(&articles, None);
+    assert!(from_articles.contains("Vladimir Putin"));
+    assert_eq!(report("-", Some(&extracted.stdout)), from_articles);
+    wd.write("statements.jsonl", &extracted.stdout);
+    assert_eq!(report("statements.jsonl", None), from_articles);
 }
