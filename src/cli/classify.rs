@@ -14,19 +14,25 @@ use crate::model::{argmax, Explanation, PredictScratch, StanceModel};
 
 const AFTER_HELP: &str = "\
 Output columns (csv): the input's columns, then for each task its label and one probability per
-class, e.g. assad, assad_against, assad_favor, assad_none. With --explain, a column per task lists
-the n-grams that pushed the decision most (weight = feature value × how much more the predicted
-class weighs the n-gram than the other classes do; the bias is the intercepts' share).
+class, e.g. assad, assad_against, assad_favor, assad_none (a name the input already has, such as
+a gold `assad` column, gets a _predicted suffix). With --explain, a column per task lists the
+n-grams that pushed the decision most (weight = feature value × how much more the predicted class
+weighs the n-gram than the other classes do; the bias is the intercepts' share).
 
-Input is read and written in chunks of 4,096 rows, so memory stays bounded however long the
-stream; rows come out in input order. Every input row comes out: a bad row stops the run with its
-line number, or with --keep-going is written with its error.
+Input: CSV with a header, or JSONL (one object per line; fields other than strings are passed on
+as JSON text; a line with a field the first line lacks is an error rather than dropped). The
+layout goes by --input-format, else the extension, else the first byte.
+
+Streaming: rows are read 4,096 at a time (on their own thread when --threads is not 1) while the
+workers score and format the previous chunk, and are written in input order, so memory stays
+bounded however long the stream (about 15 MB for a million statements). Every input row comes
+out: a bad row stops the run with its line number, or with --keep-going is written with its error.
 
 Examples:
   stance classify \"Assad has no place in the future of Syria\"
   stance classify --explain \"We must intensify air strikes against ISIS in Syria\"
   stance classify --input statements.csv --format csv > predictions.csv
-  stance extract labels/articles --format csv | stance classify --input - --format jsonl";
+  stance extract labels/articles --format jsonl | stance classify --input - --format csv";
 
 /// Classify statements with a trained model.
 #[derive(Debug, clap::Args)]
