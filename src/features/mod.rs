@@ -133,7 +133,7 @@ impl FeaturizerConfig {
 struct HashIndex {
     /// Term hash per slot; `EMPTY_SLOT` where none.
     keys: Vec<u64>,
-    /// Column per slot.
+    /// The term's rank (see `Ranks`) per slot.
     columns: Vec<u32>,
     /// Slots − 1 (a power of two minus one).
     mask: usize,
@@ -144,7 +144,7 @@ struct HashIndex {
 const EMPTY_SLOT: u64 = 0;
 
 impl HashIndex {
-    /// The column of the term with this hash, if it is in the vocabulary.
+    /// The rank of the term with this hash, if it is in the vocabulary.
     #[inline]
     fn get(&self, hash: u64) -> Option<u32> {
         let mut slot = (hash >> 32) as usize & self.mask;
@@ -165,7 +165,7 @@ impl HashIndex {
 /// share a hash (then lookups go by the term strings). A term outside the vocabulary is mistaken
 /// for one inside only if their 64-bit hashes collide: about 1 in 10^15 per lookup with 20,000
 /// terms.
-fn hash_index(vocabulary: &Vocabulary) -> Option<HashIndex> {
+fn hash_index(vocabulary: &Vocabulary, ranks: &Ranks) -> Option<HashIndex> {
     let slots = (vocabulary.len() * 2).next_power_of_two().max(16);
     let mut index = HashIndex {
         keys: vec![EMPTY_SLOT; slots],
@@ -185,7 +185,7 @@ fn hash_index(vocabulary: &Vocabulary) -> Option<HashIndex> {
             slot = (slot + 1) & index.mask;
         }
         index.keys[slot] = hash;
-        index.columns[slot] = column as u32;
+        index.columns[slot] = ranks.rank_of[column];
     }
     Some(index)
 }
@@ -230,8 +230,45 @@ pub struct Featurizer {
     vocabulary: Vocabulary,
     idf: Vec<f64>,
     training_documents: usize,
-    /// Term hash → column, built from the vocabulary (not stored).
+    /// Term hash → rank, built from the vocabulary (not stored).
     by_hash: Option<HashIndex>,
+    /// Ranks: the columns ordered by document frequency, most frequent first (not stored).
+    ranks: Ranks,
+}
+
+/// The vocabulary's columns in order of document frequency. Scoring works on ranks rather than
+/// columns, so that the few thousand terms that make up most of any text sit together at the
+/// front of every per-term array (lookup results, weights, merge slots) and stay in cache, where
+/// alphabetical columns would scatter them over the whole of each array.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Ranks {
+    /// `column_of[rank]`.
+    column_of: Vec<u32>,
+    /// `rank_of[column]`.
+    rank_of: Vec<u32>,
+    /// IDF by rank.
+    idf: Vec<f64>,
+}
+
+impl Ranks {
+    fn new(vocabulary: &Vocabulary, idf: &[f64]) -> Self {
+        let df = vocabulary.document_frequencies();
+        let mut column_of: Vec<u32> = (0..df.len() as u32).collect();
+        column_of.sort_by_key(|&c| (std::cmp::Reverse(df[c as usize]), c));
+        let mut rank_of = vec![0; column_of.len()];
+        for (rank, &column) in column_of.iter().enumerate() {
+            rank_of[column as usize] = rank as u32;
+        }
+        let idf = column_of
+            .iter()
+            .map(|&c| idf.get(c as usize).copied().unwrap_or(0.0))
+            .collect();
+        Ranks {
+            column_of,
+            rank_of,
+            idf,
+        }
+    }
 }
 
 /// The on-disk form of a featurizer: the vocabulary as a term list, the index rebuilt on load.
@@ -247,9 +284,11 @@ struct StoredFeaturizer {
 impl From<StoredFeaturizer> for Featurizer {
     fn from(s: StoredFeaturizer) -> Self {
         let vocabulary = Vocabulary::from_parts(s.terms, s.document_frequencies);
+        let ranks = Ranks::new(&vocabulary, &s.idf);
         Featurizer {
             config: s.config,
-            by_hash: hash_index(&vocabulary),
+            by_hash: hash_index(&vocabulary, &ranks),
+            ranks,
             vocabulary,
             idf: s.idf,
             training_documents: s.training_documents,
@@ -278,14 +317,16 @@ impl Featurizer {
             max_features: config.max_features,
         };
         let vocabulary = Vocabulary::fit(documents.iter().map(Vec::as_slice), limits);
-        let idf = vocabulary
+        let idf: Vec<f64> = vocabulary
             .document_frequencies()
             .iter()
             .map(|&df| weighting::smooth_idf(texts.len(), df))
             .collect();
+        let ranks = Ranks::new(&vocabulary, &idf);
         Featurizer {
             config,
-            by_hash: hash_index(&vocabulary),
+            by_hash: hash_index(&vocabulary, &ranks),
+            ranks,
             vocabulary,
             idf,
             training_documents: texts.len(),
@@ -336,8 +377,23 @@ impl Featurizer {
     }
 
     /// `transform` into a reused vector with reused buffers: the allocation-free path for
-    /// scoring streams of statements.
+    /// streams of statements.
     pub fn transform_into(&self, text: &str, scratch: &mut FeatureScratch, vector: &mut SparseVector) {
+        self.transform_ranked_into(text, scratch, vector);
+        for column in &mut vector.columns {
+            *column = self.ranks.column_of[*column as usize];
+        }
+    }
+
+    /// The columns ordered by document frequency, most frequent first: `rank_order()[rank]` is
+    /// the column of that rank.
+    pub fn rank_order(&self) -> &[u32] {
+        &self.ranks.column_of
+    }
+
+    /// `transform_into` with ranks (`rank_order`) in place of columns: the same values in the same
+    /// order, for scoring against weights laid out by rank.
+    pub fn transform_ranked_into(&self, text: &str, scratch: &mut FeatureScratch, vector: &mut SparseVector) {
         scratch.columns.clear();
         match &self.by_hash {
             Some(index) => {
@@ -348,9 +404,12 @@ impl Featurizer {
             }
             None => {
                 let terms = self.config.terms(text);
-                scratch
-                    .columns
-                    .extend(terms.iter().filter_map(|t| self.vocabulary.column(t)));
+                scratch.columns.extend(
+                    terms
+                        .iter()
+                        .filter_map(|t| self.vocabulary.column(t))
+                        .map(|c| self.ranks.rank_of[c as usize]),
+                );
             }
         }
         // Merge repeats in order of first occurrence: the count goes in `values` for now.
@@ -359,21 +418,21 @@ impl Featurizer {
         }
         vector.columns.clear();
         vector.values.clear();
-        for &column in &scratch.columns {
-            let slot = &mut scratch.slots[column as usize];
+        for &rank in &scratch.columns {
+            let slot = &mut scratch.slots[rank as usize];
             if *slot == u32::MAX {
                 *slot = vector.columns.len() as u32;
-                vector.columns.push(column);
+                vector.columns.push(rank);
                 vector.values.push(1.0);
             } else {
                 vector.values[*slot as usize] += 1.0;
             }
         }
-        for (&column, value) in vector.columns.iter().zip(vector.values.iter_mut()) {
-            scratch.slots[column as usize] = u32::MAX;
+        for (&rank, value) in vector.columns.iter().zip(vector.values.iter_mut()) {
+            scratch.slots[rank as usize] = u32::MAX;
             *value = weighting::term_weight(*value as u32, self.config.weighting, self.config.sublinear_tf);
             if self.config.weighting == Weighting::TfIdf {
-                *value *= self.idf[column as usize];
+                *value *= self.ranks.idf[rank as usize];
             }
         }
         if self.config.l2_normalize {

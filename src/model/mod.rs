@@ -151,9 +151,9 @@ pub struct StanceModel {
     scores: ScoreTableCache,
 }
 
-/// The weights of every task's classes, feature-major: row `j` holds feature `j`'s weight for each
-/// class of each task, so scoring a statement touches one short row per feature instead of one
-/// scattered value per class.
+/// The weights of every task's classes, feature-major and in rank order (`Featurizer::rank_order`):
+/// row `r` holds the weights of the feature of rank `r` for each class of each task, so scoring a
+/// statement touches one short row per feature, and the rows of frequent terms sit together.
 #[derive(Debug, Clone)]
 struct ScoreTable {
     /// Classes over all tasks: the row length.
@@ -165,14 +165,14 @@ struct ScoreTable {
 }
 
 impl ScoreTable {
-    fn new(tasks: &[TaskModel], n_features: usize) -> Self {
+    fn new(tasks: &[TaskModel], rank_order: &[u32]) -> Self {
         let width = tasks.iter().map(|t| t.classes.len()).sum();
-        let mut weights = vec![0.0; n_features * width];
+        let mut weights = vec![0.0; rank_order.len() * width];
         let mut offset = 0;
         for task in tasks {
             for (k, class_weights) in task.weights.iter().enumerate() {
-                for (j, &w) in class_weights.iter().enumerate() {
-                    weights[j * width + offset + k] = w;
+                for (rank, &column) in rank_order.iter().enumerate() {
+                    weights[rank * width + offset + k] = class_weights[column as usize];
                 }
             }
             offset += task.classes.len();
@@ -272,7 +272,7 @@ impl StanceModel {
     fn score_table(&self) -> &ScoreTable {
         self.scores
             .0
-            .get_or_init(|| ScoreTable::new(&self.tasks, self.featurizer.n_features()))
+            .get_or_init(|| ScoreTable::new(&self.tasks, self.featurizer.rank_order()))
     }
 
     /// Number of classes over all tasks: the length of what `probabilities_into` writes.
@@ -285,7 +285,7 @@ impl StanceModel {
     /// once `scratch` is warm.
     pub fn probabilities_into(&self, text: &str, scratch: &mut PredictScratch, out: &mut [f64]) {
         self.featurizer
-            .transform_into(text, &mut scratch.features, &mut scratch.vector);
+            .transform_ranked_into(text, &mut scratch.features, &mut scratch.vector);
         self.vector_probabilities_into(&scratch.vector, out);
     }
 
