@@ -109,13 +109,6 @@ impl FeaturizerConfig {
         sink.terms
     }
 
-    /// The hashes (`ngrams::term_hash`) of `terms(text)`, in the same order, computed without building the terms.
-    pub fn term_hashes(&self, text: &str) -> Vec<u64> {
-        let mut scratch = FeatureScratch::default();
-        self.term_hashes_into(text, &mut scratch);
-        std::mem::take(&mut scratch.hashes.hashes)
-    }
-
     /// Fills `scratch.hashes` with the hashes of `terms(text)`.
     fn term_hashes_into(&self, text: &str, scratch: &mut FeatureScratch) {
         let mut sink = std::mem::take(&mut scratch.hashes);

@@ -164,39 +164,24 @@ const NEGATED_WORD_SEED: u64 = 0x5354_414e_4345_0003;
 /// multiplications where a general-purpose hash spends dozens of instructions on set-up.
 pub(crate) fn word_hash(word: &[u8], negated: bool) -> u64 {
     let seed = if negated { NEGATED_WORD_SEED } else { WORD_SEED };
-    let mut h = seed ^ (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let mut groups = word.chunks_exact(8);
-    for group in &mut groups {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(group);
-        h = absorb(h, u64::from_le_bytes(bytes));
-    }
-    let rest = groups.remainder();
-    if !rest.is_empty() {
-        let mut bytes = [0u8; 8];
-        bytes[..rest.len()].copy_from_slice(rest);
-        h = absorb(h, u64::from_le_bytes(bytes));
-    }
-    fmix64(h)
+    hash_groups(word, seed, 0)
 }
 
 /// `word_hash(lower-cased word, false)` for a plain word (ASCII letters, digits and `'`, as it
-/// stands in the text), lower-casing eight bytes at a time as it goes: setting bit 5 lower-cases
-/// a letter and leaves digits and `'` as they are.
+/// stands in the text), lower-casing as it goes: setting bit 5 lower-cases a letter and leaves
+/// digits and `'` as they are.
 pub(crate) fn plain_word_hash(word: &[u8]) -> u64 {
-    const LOWER: u64 = 0x2020_2020_2020_2020;
-    let mut h = WORD_SEED ^ (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let mut groups = word.chunks_exact(8);
-    for group in &mut groups {
+    hash_groups(word, WORD_SEED, 0x20)
+}
+
+/// The bytes of `word`, each OR-ed with `set_bits`, eight at a time (the last group zero-padded),
+/// folded into `seed` and the length, then finished by `fmix64`.
+fn hash_groups(word: &[u8], seed: u64, set_bits: u8) -> u64 {
+    let mut h = seed ^ (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    for group in word.chunks(8) {
         let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(group);
-        h = absorb(h, u64::from_le_bytes(bytes) | LOWER);
-    }
-    let rest = groups.remainder();
-    if !rest.is_empty() {
-        let mut bytes = [0u8; 8];
-        for (to, from) in bytes.iter_mut().zip(rest) {
-            *to = from | 0x20;
+        for (to, from) in bytes.iter_mut().zip(group) {
+            *to = from | set_bits;
         }
         h = absorb(h, u64::from_le_bytes(bytes));
     }
