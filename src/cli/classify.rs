@@ -187,17 +187,13 @@ pub fn run(args: Args) -> Result<u8> {
 /// Reads up to `CHUNK` rows into `rows` (reused), marking rows that cannot be classified; `None`
 /// at the end of the input.
 fn read_chunk(reader: &mut RecordReader, mut rows: Vec<InputRow>) -> Result<Option<Chunk>> {
+    let (filled, failure) = reader.read_chunk(&mut rows, CHUNK);
+    if let Some(e) = failure {
+        return Err(e);
+    }
     let text_at = reader.text_column();
-    let mut filled = 0;
     let mut first_error = None;
-    while filled < CHUNK {
-        if filled == rows.len() {
-            rows.push(InputRow::default());
-        }
-        let row = &mut rows[filled];
-        if !reader.read_into(row)? {
-            break;
-        }
+    for row in &mut rows[..filled] {
         if row.error.is_none() {
             row.error = statement_error(row.record.get(text_at).unwrap_or(""));
             if let (Some(error), None) = (&row.error, &first_error) {
@@ -206,7 +202,6 @@ fn read_chunk(reader: &mut RecordReader, mut rows: Vec<InputRow>) -> Result<Opti
         } else if let (Some(error), None) = (&row.error, &first_error) {
             first_error = Some(format!("{}: {error}", reader.origin(row, false)));
         }
-        filled += 1;
     }
     Ok((filled > 0).then_some(Chunk {
         rows,
@@ -368,12 +363,18 @@ impl<'a> Formatter<'a> {
         for (i, row) in rows.iter().enumerate() {
             let text = row.record.get(self.text_at).unwrap_or("");
             let mut explanations = Vec::new();
-            if row.error.is_none() {
+            if row.error.is_some() {
+                // No scores: the row is written with its error.
+            } else if self.explain {
+                // The explanations carry the predictions: the statement is scored once.
+                explanations = self.model.explain(text, self.top);
+                let scores = explanations.iter().flat_map(|e| &e.prediction.probabilities);
+                for (slot, (_, p)) in scratch.probabilities.iter_mut().zip(scores) {
+                    *slot = *p;
+                }
+            } else {
                 self.model
                     .probabilities_into(text, &mut scratch.predict, &mut scratch.probabilities);
-                if self.explain {
-                    explanations = self.model.explain(text, self.top);
-                }
             }
             let p = &scratch.probabilities;
             match (&mut csv, self.format) {

@@ -250,26 +250,18 @@ impl ReportRun<'_> {
         let (text_at, kind_at, source_at) = (reader.text_column(), column("kind"), column("source"));
         let mut rows: Vec<InputRow> = Vec::new();
         loop {
-            let mut filled = 0;
-            let mut stop = None;
-            while filled < STATEMENT_CHUNK {
-                if filled == rows.len() {
-                    rows.push(InputRow::default());
-                }
-                match reader.read_into(&mut rows[filled]) {
-                    Ok(false) => break,
-                    Ok(true) => {}
-                    Err(e) => {
-                        stop = Some(format!("{e:#}"));
-                        break;
-                    }
-                }
-                if let Some(error) = &rows[filled].error {
-                    stop = Some(format!("{}: {error}", reader.origin(&rows[filled], false)));
-                    break;
-                }
-                filled += 1;
-            }
+            let (read, failure) = reader.read_chunk(&mut rows, STATEMENT_CHUNK);
+            // The first bad row ends the file; rows after it in the chunk are not used.
+            let bad = rows[..read].iter().position(|row| row.error.is_some());
+            let filled = bad.unwrap_or(read);
+            let stop = match bad {
+                Some(i) => Some(format!(
+                    "{}: {}",
+                    reader.origin(&rows[i], false),
+                    rows[i].error.as_deref().unwrap_or_default()
+                )),
+                None => failure.map(|e| format!("{e:#}")),
+            };
             let (model, speakers) = (self.model, self.speakers);
             let classified: Vec<Option<ClassifiedStatement>> = rows[..filled]
                 .par_iter()
@@ -313,7 +305,7 @@ impl ReportRun<'_> {
                 )?;
                 return Ok(());
             }
-            if filled < STATEMENT_CHUNK {
+            if read < STATEMENT_CHUNK {
                 return Ok(());
             }
         }

@@ -227,6 +227,24 @@ impl RecordReader {
         }
     }
 
+    /// Reads up to `limit` rows into `rows` (reusing its rows, adding more as needed) and returns
+    /// how many it filled: fewer than `limit` at the end of the stream. A failing read of the input
+    /// ends the chunk early and comes back beside the count of rows read before it.
+    pub fn read_chunk(&mut self, rows: &mut Vec<InputRow>, limit: usize) -> (usize, Option<anyhow::Error>) {
+        let mut filled = 0;
+        while filled < limit {
+            if filled == rows.len() {
+                rows.push(InputRow::default());
+            }
+            match self.read_into(&mut rows[filled]) {
+                Ok(true) => filled += 1,
+                Ok(false) => break,
+                Err(e) => return (filled, Some(e)),
+            }
+        }
+        (filled, None)
+    }
+
     /// Reads the next row into `row`, reusing its buffers; `false` at the end of the stream.
     pub fn read_into(&mut self, row: &mut InputRow) -> Result<bool> {
         row.error = None;
