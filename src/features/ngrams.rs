@@ -164,28 +164,54 @@ const NEGATED_WORD_SEED: u64 = 0x5354_414e_4345_0003;
 /// multiplications where a general-purpose hash spends dozens of instructions on set-up.
 pub(crate) fn word_hash(word: &[u8], negated: bool) -> u64 {
     let seed = if negated { NEGATED_WORD_SEED } else { WORD_SEED };
-    hash_groups(word, seed, 0)
+    hash_groups(word, 0..word.len(), seed, 0)
 }
 
-/// `word_hash(lower-cased word, false)` for a plain word (ASCII letters, digits and `'`, as it
-/// stands in the text), lower-casing as it goes: setting bit 5 lower-cases a letter and leaves
-/// digits and `'` as they are.
-pub(crate) fn plain_word_hash(word: &[u8]) -> u64 {
-    hash_groups(word, WORD_SEED, 0x20)
+/// `word_hash(lower-cased word, false)` for the plain word at `span` of `text` (ASCII letters,
+/// digits and `'`, as it stands in the text), lower-casing as it goes: setting bit 5 lower-cases a
+/// letter and leaves digits and `'` as they are.
+pub(crate) fn plain_word_hash(text: &[u8], span: std::ops::Range<usize>) -> u64 {
+    hash_groups(text, span, WORD_SEED, 0x20)
 }
 
-/// The bytes of `word`, each OR-ed with `set_bits`, eight at a time (the last group zero-padded),
-/// folded into `seed` and the length, then finished by `fmix64`.
-fn hash_groups(word: &[u8], seed: u64, set_bits: u8) -> u64 {
-    let mut h = seed ^ (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    for group in word.chunks(8) {
-        let mut bytes = [0u8; 8];
-        for (to, from) in bytes.iter_mut().zip(group) {
-            *to = from | set_bits;
-        }
-        h = absorb(h, u64::from_le_bytes(bytes));
+/// The bytes of `text[span]`, each OR-ed with `set_bits`, eight at a time (the last group
+/// zero-padded), folded into `seed` and the length, then finished by `fmix64`. Each group is one
+/// load from `text` (bytes past the span are masked off), not eight byte copies: a load right after
+/// byte stores to the same place would wait for them.
+fn hash_groups(text: &[u8], span: std::ops::Range<usize>, seed: u64, set_bits: u8) -> u64 {
+    let set = u64::from(set_bits) * 0x0101_0101_0101_0101;
+    let mut h = seed ^ (span.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut at = span.start;
+    while at < span.end {
+        let left = span.end - at;
+        let keep = if left >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * left)) - 1
+        };
+        h = absorb(h, (eight_bytes_at(text, at) | set) & keep);
+        at += 8;
     }
     fmix64(h)
+}
+
+/// The eight bytes of `text` from `at` as a little-endian `u64`, zero past the end of `text`.
+#[inline]
+fn eight_bytes_at(text: &[u8], at: usize) -> u64 {
+    if let Some(group) = text.get(at..at + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(group);
+        return u64::from_le_bytes(eight);
+    }
+    if text.len() >= 8 {
+        // The last eight bytes of the text, shifted so that byte `at` comes first.
+        let last = eight_bytes_at(text, text.len() - 8);
+        return last >> (8 * (at + 8 - text.len()));
+    }
+    text[at..]
+        .iter()
+        .rev()
+        .fold(0, |group, &b| group << 8 | u64::from(b))
 }
 
 /// Folds eight bytes into a running hash.
@@ -361,6 +387,22 @@ mod tests {
         for word in &words {
             assert!(seen.insert(word_hash(word, false)), "{word:?}");
             assert!(seen.insert(word_hash(word, true)), "{word:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_plain_word_hashes_in_place_as_its_lower_cased_copy(
+            text in "[A-Za-z0-9' ]{0,40}",
+            a in 0usize..41,
+            b in 0usize..41,
+        ) {
+            let span = a.min(b).min(text.len())..a.max(b).min(text.len());
+            let lower = text[span.clone()].to_ascii_lowercase();
+            proptest::prop_assert_eq!(
+                plain_word_hash(text.as_bytes(), span),
+                word_hash(lower.as_bytes(), false)
+            );
         }
     }
 

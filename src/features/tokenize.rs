@@ -121,7 +121,7 @@ impl Words {
                     self.buffer.push_str(&text[start..i]);
                     self.buffer[normalized_start..].make_ascii_lowercase();
                 }
-                super::ngrams::plain_word_hash(&bytes[start..i])
+                super::ngrams::plain_word_hash(bytes, start..i)
             } else {
                 normalize_word_into(&text[start..i], &mut self.buffer);
                 super::ngrams::word_hash(&self.buffer.as_bytes()[normalized_start..], false)
