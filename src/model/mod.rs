@@ -185,6 +185,35 @@ impl ScoreTable {
     }
 }
 
+impl ScoreTable {
+    /// `out[c] = Σ x[j] · weights[j][c]` over the features of `x`, in their order, for a row
+    /// width fixed at compile time: the sums stay in registers and each row is a few straight loads.
+    #[inline]
+    fn accumulate<const WIDTH: usize>(&self, x: &SparseVector, out: &mut [f64]) {
+        let mut sums = [0.0; WIDTH];
+        for (&j, &v) in x.columns.iter().zip(&x.values) {
+            let row: &[f64; WIDTH] = self.weights[j as usize * WIDTH..][..WIDTH]
+                .try_into()
+                .expect("a row is WIDTH long");
+            for (sum, w) in sums.iter_mut().zip(row) {
+                *sum += w * v;
+            }
+        }
+        out.copy_from_slice(&sums);
+    }
+
+    /// `accumulate` for any row width.
+    fn accumulate_any_width(&self, x: &SparseVector, out: &mut [f64]) {
+        out.fill(0.0);
+        for (&j, &v) in x.columns.iter().zip(&x.values) {
+            let row = &self.weights[j as usize * self.width..][..self.width];
+            for (sum, w) in out.iter_mut().zip(row) {
+                *sum += w * v;
+            }
+        }
+    }
+}
+
 /// The model's score table, built once from its tasks; as derived data it never makes two models
 /// unequal.
 #[derive(Debug, Clone, Default)]
@@ -297,12 +326,13 @@ impl StanceModel {
             table.width,
             "probabilities_into needs total_classes() slots"
         );
-        out.fill(0.0);
-        for (&j, &v) in x.columns.iter().zip(&x.values) {
-            let row = &table.weights[j as usize * table.width..][..table.width];
-            for (sum, w) in out.iter_mut().zip(row) {
-                *sum += w * v;
-            }
+        match table.width {
+            2 => table.accumulate::<2>(x, out),
+            3 => table.accumulate::<3>(x, out),
+            4 => table.accumulate::<4>(x, out),
+            6 => table.accumulate::<6>(x, out),
+            9 => table.accumulate::<9>(x, out),
+            _ => table.accumulate_any_width(x, out),
         }
         for (sum, b) in out.iter_mut().zip(&table.intercepts) {
             *sum += b;
