@@ -6,12 +6,15 @@
 //! building one needs no sort; prediction never builds a dense row.
 
 pub mod filters;
+mod hash_index;
 pub mod ngrams;
 pub mod tokenize;
 pub mod vocabulary;
 pub mod weighting;
 
 use serde::{Deserialize, Serialize};
+
+use hash_index::HashIndex;
 
 pub use ngrams::NgramRange;
 pub use tokenize::{tokenize, Token, Words};
@@ -120,92 +123,6 @@ impl FeaturizerConfig {
     }
 }
 
-/// Rank of every vocabulary term by its hash: an open-addressing table with linear probing, at
-/// most half full. Each slot is one `u64`: the top bits of the term's hash (its fingerprint) above
-/// rank + 1, so a probe is a single load from a flat array a third smaller than separate key and
-/// value arrays. `std`'s `HashMap` would hash the hashes again and probe control bytes first,
-/// which costs more than the rest of scoring a term.
-#[derive(Debug, Clone, PartialEq)]
-struct HashIndex {
-    /// Fingerprint << `rank_bits` | (rank + 1) per slot; 0 where none.
-    slots: Vec<u64>,
-    /// Bits that hold rank + 1.
-    rank_bits: u32,
-    /// Slots − 1 (a power of two minus one).
-    mask: usize,
-}
-
-impl HashIndex {
-    /// The slot value a term of this hash and rank would have.
-    fn entry(&self, hash: u64, rank: u32) -> u64 {
-        (hash >> self.rank_bits << self.rank_bits) | u64::from(rank + 1)
-    }
-
-    /// The ranks of the terms with these hashes that are in the vocabulary, in order, appended
-    /// to `ranks`. Every first probe is loaded before any is examined: the loads do not wait on
-    /// one another or on a branch, so they overlap instead of stalling one at a time on the cache.
-    fn get_all(&self, hashes: &[u64], first_probes: &mut Vec<u64>, ranks: &mut Vec<u32>) {
-        first_probes.clear();
-        first_probes.extend(hashes.iter().map(|&h| self.slots[h as usize & self.mask]));
-        let rank_mask = (1u64 << self.rank_bits) - 1;
-        for (&hash, &entry) in hashes.iter().zip(first_probes.iter()) {
-            if entry == 0 {
-                continue;
-            }
-            if entry >> self.rank_bits == hash >> self.rank_bits {
-                ranks.push((entry & rank_mask) as u32 - 1);
-            } else if let Some(rank) = self.get(hash) {
-                ranks.push(rank);
-            }
-        }
-    }
-
-    /// The rank of the term with this hash, if it is in the vocabulary.
-    #[inline]
-    fn get(&self, hash: u64) -> Option<u32> {
-        let fingerprint = hash >> self.rank_bits;
-        let rank_mask = (1u64 << self.rank_bits) - 1;
-        let mut slot = hash as usize & self.mask;
-        loop {
-            let entry = self.slots[slot];
-            if entry == 0 {
-                return None;
-            }
-            if entry >> self.rank_bits == fingerprint {
-                return Some((entry & rank_mask) as u32 - 1);
-            }
-            slot = (slot + 1) & self.mask;
-        }
-    }
-}
-
-/// The index of every vocabulary term by its hash (`ngrams::term_hash`), or `None` when two terms
-/// share a fingerprint (then lookups go by the term strings). A term outside the vocabulary is
-/// mistaken for one inside only if its fingerprint — the hash's top 64 − ⌈log2(terms + 1)⌉ bits, 49
-/// with 20,000 terms — equals that of a term it is compared with: about 1 in 10^14 per probe.
-fn hash_index(vocabulary: &Vocabulary, ranks: &Ranks) -> Option<HashIndex> {
-    let slots = (vocabulary.len() * 2).next_power_of_two().max(16);
-    let rank_bits = (u64::BITS - (vocabulary.len() as u64 + 1).leading_zeros()).max(1);
-    let mut index = HashIndex {
-        slots: vec![0; slots],
-        rank_bits,
-        mask: slots - 1,
-    };
-    let mut fingerprints = std::collections::HashSet::with_capacity(vocabulary.len());
-    for (column, term) in vocabulary.terms().iter().enumerate() {
-        let hash = ngrams::term_hash(term);
-        if !fingerprints.insert(hash >> rank_bits) {
-            return None;
-        }
-        let mut slot = hash as usize & index.mask;
-        while index.slots[slot] != 0 {
-            slot = (slot + 1) & index.mask;
-        }
-        index.slots[slot] = index.entry(hash, ranks.rank_of[column]);
-    }
-    Some(index)
-}
-
 /// A sparse feature vector: distinct columns with their values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SparseVector {
@@ -303,7 +220,7 @@ impl From<StoredFeaturizer> for Featurizer {
         let ranks = Ranks::new(&vocabulary, &s.idf);
         Featurizer {
             config: s.config,
-            by_hash: hash_index(&vocabulary, &ranks),
+            by_hash: HashIndex::new(&vocabulary, &ranks.column_of),
             ranks,
             vocabulary,
             idf: s.idf,
@@ -341,7 +258,7 @@ impl Featurizer {
         let ranks = Ranks::new(&vocabulary, &idf);
         Featurizer {
             config,
-            by_hash: hash_index(&vocabulary, &ranks),
+            by_hash: HashIndex::new(&vocabulary, &ranks.column_of),
             ranks,
             vocabulary,
             idf,
@@ -507,22 +424,6 @@ mod tests {
             f.transform("Francois Hollande’s war"),
             f.transform("François Hollande's war")
         );
-    }
-
-    #[test]
-    fn the_hash_index_finds_every_term_at_its_rank_and_nothing_else() {
-        let texts: Vec<String> = (0..3000).map(|i| format!("w{i} x{} shared", i % 7)).collect();
-        let f = Featurizer::fit(config(), &texts);
-        let index = f.by_hash.as_ref().expect("no fingerprint collision");
-        for (column, term) in f.vocabulary().terms().iter().enumerate() {
-            let rank = index.get(ngrams::term_hash(term)).expect("in the vocabulary");
-            assert_eq!(f.rank_order()[rank as usize] as usize, column, "{term}");
-        }
-        for i in 0..10_000 {
-            assert_eq!(index.get(ngrams::term_hash(&format!("absent{i}"))), None);
-        }
-        // The most frequent terms come first in rank order.
-        assert_eq!(f.term(f.rank_order()[0] as usize), "shared");
     }
 
     #[test]
