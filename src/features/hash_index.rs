@@ -88,10 +88,15 @@ impl HashIndex {
         }
     }
 
-    /// The ranks of the terms with these hashes that are in the vocabulary, in order, appended
-    /// to `ranks`. Every first probe is loaded before any is examined: the loads do not wait on
-    /// one another or on a branch, so they overlap instead of stalling one at a time on the cache.
-    pub(crate) fn get_all(&self, hashes: &[u64], first_probes: &mut Vec<u64>, ranks: &mut Vec<u32>) {
+    /// Calls `found` with the rank of each term of these hashes that is in the vocabulary, in
+    /// order. Every first probe is loaded before any is examined: the loads do not wait on one
+    /// another or on a branch, so they overlap instead of stalling one at a time on the cache.
+    pub(crate) fn for_each_rank(
+        &self,
+        hashes: &[u64],
+        first_probes: &mut Vec<u64>,
+        mut found: impl FnMut(u32),
+    ) {
         first_probes.clear();
         first_probes.extend(hashes.iter().map(|&hash| self.slots[hash as usize & self.mask]));
         for (&hash, &entry) in hashes.iter().zip(first_probes.iter()) {
@@ -99,9 +104,9 @@ impl HashIndex {
                 continue;
             }
             if entry >> self.rank_bits == hash >> self.rank_bits {
-                ranks.push(self.rank(entry));
-            } else {
-                ranks.extend(self.get_from((hash as usize + 1) & self.mask, hash));
+                found(self.rank(entry));
+            } else if let Some(rank) = self.get_from((hash as usize + 1) & self.mask, hash) {
+                found(rank);
             }
         }
     }
@@ -145,7 +150,7 @@ mod tests {
         // The batch lookup gives the same ranks, absent terms dropped.
         let mixed: Vec<u64> = hashes.iter().zip(&absent).flat_map(|(&a, &b)| [a, b]).collect();
         let (mut scratch, mut ranks) = (Vec::new(), Vec::new());
-        index.get_all(&mixed, &mut scratch, &mut ranks);
+        index.for_each_rank(&mixed, &mut scratch, |rank| ranks.push(rank));
         let expected: Vec<u32> = hashes
             .iter()
             .take(absent.len())
@@ -173,7 +178,7 @@ mod tests {
         assert!(absent.iter().all(|&h| index.get(h).is_none()));
         let hashes: Vec<u64> = terms.iter().map(|t| ngrams::term_hash(t)).chain(absent).collect();
         let (mut scratch, mut ranks) = (Vec::new(), Vec::new());
-        index.get_all(&hashes, &mut scratch, &mut ranks);
+        index.for_each_rank(&hashes, &mut scratch, |rank| ranks.push(rank));
         assert_eq!(ranks, (0..14).collect::<Vec<u32>>());
     }
 }

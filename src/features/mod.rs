@@ -67,11 +67,8 @@ impl Default for FeaturizerConfig {
 /// One per thread; `Default` makes an empty one.
 #[derive(Debug, Default, Clone)]
 pub struct FeatureScratch {
-    words: Words,
-    kept: Vec<u32>,
-    chars: ngrams::CharScratch,
+    terms: TermScratch,
     hashes: ngrams::TermHashes,
-    columns: Vec<u32>,
     /// The index slot each term hash lands on first.
     first_probes: Vec<u64>,
     /// Per vocabulary column: its place in the vector being built, or `u32::MAX`; reset after
@@ -79,11 +76,20 @@ pub struct FeatureScratch {
     slots: Vec<u32>,
 }
 
+/// The buffers of `FeaturizerConfig::emit_terms`.
+#[derive(Debug, Default, Clone)]
+struct TermScratch {
+    words: Words,
+    /// Indices of the words left for word n-grams.
+    kept: Vec<u32>,
+    chars: ngrams::CharScratch,
+}
+
 impl FeaturizerConfig {
     /// Emits the terms (word n-grams over the words left after negation marking and stop-word
     /// removal, then character n-grams over every word) of `text`, in text order, repeats
     /// included. Fitting collects them as strings and scoring as hashes, from this one walk.
-    fn emit_terms(&self, text: &str, scratch: &mut FeatureScratch, sink: &mut impl ngrams::TermSink) {
+    fn emit_terms(&self, text: &str, scratch: &mut TermScratch, sink: &mut impl ngrams::TermSink) {
         let words = &mut scratch.words;
         if sink.needs_text() || self.negation || self.stop_words || self.char_ngrams.is_some() {
             words.read(text);
@@ -93,15 +99,16 @@ impl FeaturizerConfig {
         if self.negation {
             filters::mark_negation(text, words);
         }
-        sink.begin_statement(words);
         scratch.kept.clear();
-        scratch.kept.extend((0..words.len() as u32).filter(|&i| {
-            // A negated stop word is kept: it reads `neg_…`, which is not in the stop list.
-            !(self.stop_words
-                && !words.spans()[i as usize].negated
-                && filters::is_stop_word(words.text(i as usize)))
-        }));
-        ngrams::word_ngrams(words, &scratch.kept, self.word_ngrams, sink);
+        if self.stop_words {
+            scratch.kept.extend((0..words.len() as u32).filter(|&i| {
+                // A negated stop word is kept: it reads `neg_…`, which is not in the stop list.
+                words.spans()[i as usize].negated || !filters::is_stop_word(words.text(i as usize))
+            }));
+        } else {
+            scratch.kept.extend(0..words.len() as u32);
+        }
+        sink.word_ngrams(words, &scratch.kept, self.word_ngrams);
         if let Some(range) = self.char_ngrams {
             ngrams::char_ngrams(words, range, &mut scratch.chars, sink);
         }
@@ -110,16 +117,14 @@ impl FeaturizerConfig {
     /// The terms (word and character n-grams) of a text, in text order, repeats included.
     pub fn terms(&self, text: &str) -> Vec<String> {
         let mut sink = ngrams::TermStrings::default();
-        self.emit_terms(text, &mut FeatureScratch::default(), &mut sink);
+        self.emit_terms(text, &mut TermScratch::default(), &mut sink);
         sink.terms
     }
 
-    /// Fills `scratch.hashes` with the hashes of `terms(text)`.
-    fn term_hashes_into(&self, text: &str, scratch: &mut FeatureScratch) {
-        let mut sink = std::mem::take(&mut scratch.hashes);
-        sink.hashes.clear();
-        self.emit_terms(text, scratch, &mut sink);
-        scratch.hashes = sink;
+    /// Fills `hashes` with the hashes of `terms(text)`.
+    fn term_hashes_into(&self, text: &str, scratch: &mut TermScratch, hashes: &mut ngrams::TermHashes) {
+        hashes.hashes.clear();
+        self.emit_terms(text, scratch, hashes);
     }
 }
 
@@ -327,34 +332,15 @@ impl Featurizer {
     /// `transform_into` with ranks (`rank_order`) in place of columns: the same values in the same
     /// order, for scoring against weights laid out by rank.
     pub fn transform_ranked_into(&self, text: &str, scratch: &mut FeatureScratch, vector: &mut SparseVector) {
-        scratch.columns.clear();
-        match &self.by_hash {
-            Some(index) => {
-                self.config.term_hashes_into(text, scratch);
-                index.get_all(
-                    &scratch.hashes.hashes,
-                    &mut scratch.first_probes,
-                    &mut scratch.columns,
-                );
-            }
-            None => {
-                let terms = self.config.terms(text);
-                scratch.columns.extend(
-                    terms
-                        .iter()
-                        .filter_map(|t| self.vocabulary.column(t))
-                        .map(|c| self.ranks.rank_of[c as usize]),
-                );
-            }
-        }
-        // Merge repeats in order of first occurrence: the count goes in `values` for now.
         if scratch.slots.len() < self.n_features() {
             scratch.slots.resize(self.n_features(), u32::MAX);
         }
         vector.columns.clear();
         vector.values.clear();
-        for &rank in &scratch.columns {
-            let slot = &mut scratch.slots[rank as usize];
+        // Repeats are merged in order of first occurrence; the count goes in `values` for now.
+        let slots = &mut scratch.slots;
+        let mut count = |rank: u32| {
+            let slot = &mut slots[rank as usize];
             if *slot == u32::MAX {
                 *slot = vector.columns.len() as u32;
                 vector.columns.push(rank);
@@ -362,11 +348,31 @@ impl Featurizer {
             } else {
                 vector.values[*slot as usize] += 1.0;
             }
+        };
+        match &self.by_hash {
+            Some(index) => {
+                self.config
+                    .term_hashes_into(text, &mut scratch.terms, &mut scratch.hashes);
+                index.for_each_rank(&scratch.hashes.hashes, &mut scratch.first_probes, count);
+            }
+            None => {
+                let terms = self.config.terms(text);
+                terms
+                    .iter()
+                    .filter_map(|t| self.vocabulary.column(t))
+                    .for_each(|c| count(self.ranks.rank_of[c as usize]));
+            }
         }
-        for (&rank, value) in vector.columns.iter().zip(vector.values.iter_mut()) {
+        for &rank in &vector.columns {
             scratch.slots[rank as usize] = u32::MAX;
-            *value = weighting::term_weight(*value as u32, self.config.weighting, self.config.sublinear_tf);
-            if self.config.weighting == Weighting::TfIdf {
+        }
+        weighting::weigh_counts(
+            &mut vector.values,
+            self.config.weighting,
+            self.config.sublinear_tf,
+        );
+        if self.config.weighting == Weighting::TfIdf {
+            for (value, &rank) in vector.values.iter_mut().zip(&vector.columns) {
                 *value *= self.ranks.idf[rank as usize];
             }
         }

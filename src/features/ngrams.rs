@@ -54,21 +54,18 @@ impl std::str::FromStr for NgramRange {
     }
 }
 
-/// Receives the terms of one statement. The n-gram walkers below drive either sink, so the term
-/// strings (for fitting) and their hashes (for scoring) come from one and the same walk.
+/// Receives the terms of one statement. Fitting collects them as strings and scoring as hashes;
+/// both take the word n-grams in the same order, by starting word and then length ("must",
+/// "must go", "go"), each n-gram grown from the one before it, so an n-gram costs one step, not
+/// n. A test holds the two to the same terms.
 pub trait TermSink {
-    /// A statement's words are about to be walked.
-    fn begin_statement(&mut self, _words: &Words) {}
     /// Whether the sink reads the words' text (not only their hashes).
     fn needs_text(&self) -> bool {
         true
     }
-    /// A word n-gram starts (empty).
-    fn start_word_ngram(&mut self);
-    /// The current word n-gram grows by the word at index `word`.
-    fn push_word(&mut self, words: &Words, word: u32);
-    /// The current word n-gram, as it stands, is a term.
-    fn emit_word_ngram(&mut self);
+    /// The word n-grams over the words at indices `kept` (joined by single spaces; a negated word
+    /// is written `neg_` + word).
+    fn word_ngrams(&mut self, words: &Words, kept: &[u32], range: NgramRange);
     /// A character n-gram, given without its `#` mark.
     fn char_ngram(&mut self, gram: &[u8]);
 }
@@ -78,27 +75,26 @@ pub trait TermSink {
 pub struct TermStrings {
     /// The terms, in the order emitted.
     pub terms: Vec<String>,
-    /// The word n-gram being built.
-    current: String,
 }
 
 impl TermSink for TermStrings {
-    fn start_word_ngram(&mut self) {
-        self.current.clear();
-    }
-
-    fn push_word(&mut self, words: &Words, word: u32) {
-        if !self.current.is_empty() {
-            self.current.push(' ');
+    fn word_ngrams(&mut self, words: &Words, kept: &[u32], range: NgramRange) {
+        let mut ngram = String::new();
+        for start in 0..kept.len() {
+            ngram.clear();
+            for (length, &word) in (1..=range.max).zip(&kept[start..]) {
+                if length > 1 {
+                    ngram.push(' ');
+                }
+                if words.spans()[word as usize].negated {
+                    ngram.push_str(NEGATION_MARK);
+                }
+                ngram.push_str(words.text(word as usize));
+                if length >= range.min {
+                    self.terms.push(ngram.clone());
+                }
+            }
         }
-        if words.spans()[word as usize].negated {
-            self.current.push_str(NEGATION_MARK);
-        }
-        self.current.push_str(words.text(word as usize));
-    }
-
-    fn emit_word_ngram(&mut self) {
-        self.terms.push(self.current.clone());
     }
 
     fn char_ngram(&mut self, gram: &[u8]) {
@@ -112,10 +108,8 @@ impl TermSink for TermStrings {
 pub struct TermHashes {
     /// The hashes, in the order emitted.
     pub hashes: Vec<u64>,
-    /// The hash of each word of the statement being walked.
+    /// The hash of each kept word, `neg_` mark included, when they are not simply the words'.
     word_hashes: Vec<u64>,
-    /// The hash of the word n-gram being built.
-    current: u64,
 }
 
 impl TermSink for TermHashes {
@@ -123,25 +117,31 @@ impl TermSink for TermHashes {
         false
     }
 
-    fn begin_statement(&mut self, words: &Words) {
-        self.word_hashes.clear();
-        self.word_hashes
-            .extend((0..words.len()).map(|i| match words.spans()[i].negated {
-                true => word_hash(words.text(i).as_bytes(), true),
-                false => words.hash(i),
+    fn word_ngrams(&mut self, words: &Words, kept: &[u32], range: NgramRange) {
+        let word_hashes = if kept.len() == words.len() && !words.any_negated() {
+            words.hashes()
+        } else {
+            self.word_hashes.clear();
+            self.word_hashes.extend(kept.iter().map(|&i| {
+                let i = i as usize;
+                match words.spans()[i].negated {
+                    true => word_hash(words.text(i).as_bytes(), true),
+                    false => words.hash(i),
+                }
             }));
-    }
-
-    fn start_word_ngram(&mut self) {
-        self.current = WORD_NGRAM_SEED;
-    }
-
-    fn push_word(&mut self, _words: &Words, word: u32) {
-        self.current = combine(self.current, self.word_hashes[word as usize]);
-    }
-
-    fn emit_word_ngram(&mut self) {
-        self.hashes.push(self.current);
+            &self.word_hashes
+        };
+        let n = word_hashes.len();
+        self.hashes.reserve(n * (range.max - range.min + 1));
+        for start in 0..n {
+            let mut ngram = WORD_NGRAM_SEED;
+            for (offset, &word) in word_hashes[start..n.min(start + range.max)].iter().enumerate() {
+                ngram = combine(ngram, word);
+                if offset + 1 >= range.min {
+                    self.hashes.push(ngram);
+                }
+            }
+        }
     }
 
     fn char_ngram(&mut self, gram: &[u8]) {
@@ -160,8 +160,8 @@ const NEGATED_WORD_SEED: u64 = 0x5354_414e_4345_0003;
 
 /// The hash of one word of a word n-gram: the word's bytes taken eight at a time (the last
 /// group zero-padded), each group folded in with a multiply and rotate, the length and negation
-/// mixed in, and the result finished by `fmix64`. Words are short, so this is one or two
-/// multiplications where a general-purpose hash spends dozens of instructions on set-up.
+/// mixed in; `combine` finishes it. Words are short, so this is one or two multiplications where
+/// a general-purpose hash spends dozens of instructions on set-up.
 pub(crate) fn word_hash(word: &[u8], negated: bool) -> u64 {
     let seed = if negated { NEGATED_WORD_SEED } else { WORD_SEED };
     hash_groups(word, 0..word.len(), seed, 0)
@@ -175,7 +175,9 @@ pub(crate) fn plain_word_hash(text: &[u8], span: std::ops::Range<usize>) -> u64 
 }
 
 /// The bytes of `text[span]`, each OR-ed with `set_bits`, eight at a time (the last group
-/// zero-padded), folded into `seed` and the length, then finished by `fmix64`. Each group is one
+/// zero-padded), folded into `seed` and the length. There is no finaliser: a word's hash only
+/// ever enters a term's hash through `combine`, which ends in one, and a finaliser, being a
+/// bijection, would not make two words' hashes any less likely to be equal. Each group is one
 /// load from `text` (bytes past the span are masked off), not eight byte copies: a load right after
 /// byte stores to the same place would wait for them.
 fn hash_groups(text: &[u8], span: std::ops::Range<usize>, seed: u64, set_bits: u8) -> u64 {
@@ -192,7 +194,7 @@ fn hash_groups(text: &[u8], span: std::ops::Range<usize>, seed: u64, set_bits: u
         h = absorb(h, (eight_bytes_at(text, at) | set) & keep);
         at += 8;
     }
-    fmix64(h)
+    h
 }
 
 /// The eight bytes of `text` from `at` as a little-endian `u64`, zero past the end of `text`.
@@ -203,10 +205,11 @@ fn eight_bytes_at(text: &[u8], at: usize) -> u64 {
         eight.copy_from_slice(group);
         return u64::from_le_bytes(eight);
     }
-    if text.len() >= 8 {
+    if let Some(last) = text.len().checked_sub(8) {
         // The last eight bytes of the text, shifted so that byte `at` comes first.
-        let last = eight_bytes_at(text, text.len() - 8);
-        return last >> (8 * (at + 8 - text.len()));
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&text[last..]);
+        return u64::from_le_bytes(eight) >> (8 * (at - last));
     }
     text[at..]
         .iter()
@@ -253,21 +256,6 @@ pub fn term_hash(term: &str) -> u64 {
             };
             combine(h, hashed)
         }),
-    }
-}
-
-/// Emits the word n-grams over the words at indices `kept` (joined by single spaces; a negated
-/// word is written `neg_` + word), by starting word and then length: "must", "must go", "go".
-/// Each n-gram grows from the one before it, so an n-gram costs one step, not n.
-pub fn word_ngrams(words: &Words, kept: &[u32], range: NgramRange, sink: &mut impl TermSink) {
-    for start in 0..kept.len() {
-        sink.start_word_ngram();
-        for (length, &word) in (1..=range.max).zip(&kept[start..]) {
-            sink.push_word(words, word);
-            if length >= range.min {
-                sink.emit_word_ngram();
-            }
-        }
     }
 }
 
@@ -321,7 +309,7 @@ mod tests {
     fn word_terms(text: &str, range: NgramRange) -> Vec<String> {
         let words = words_of(text);
         let mut sink = TermStrings::default();
-        word_ngrams(&words, &all(&words), range, &mut sink);
+        sink.word_ngrams(&words, &all(&words), range);
         sink.terms
     }
 
@@ -438,9 +426,12 @@ mod tests {
                 NgramRange::new(2, 5),
             ] {
                 let (mut strings, mut hashes) = (TermStrings::default(), TermHashes::default());
-                hashes.begin_statement(&words);
-                word_ngrams(&words, &all(&words), range, &mut strings);
-                word_ngrams(&words, &all(&words), range, &mut hashes);
+                // Every word, then every other word (as stop-word removal leaves them).
+                let every_other: Vec<u32> = all(&words).into_iter().step_by(2).collect();
+                for kept in [all(&words), every_other] {
+                    strings.word_ngrams(&words, &kept, range);
+                    hashes.word_ngrams(&words, &kept, range);
+                }
                 let mut scratch = CharScratch::default();
                 char_ngrams(&words, range, &mut scratch, &mut strings);
                 char_ngrams(&words, range, &mut scratch, &mut hashes);

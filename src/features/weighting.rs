@@ -55,6 +55,17 @@ pub fn term_weight(count: u32, weighting: Weighting, sublinear_tf: bool) -> f64 
     }
 }
 
+/// `term_weight` of each count in `values`, in place.
+pub fn weigh_counts(values: &mut [f64], weighting: Weighting, sublinear_tf: bool) {
+    match weighting {
+        Weighting::Binary => values.fill(1.0),
+        Weighting::Tf | Weighting::TfIdf if sublinear_tf => {
+            values.iter_mut().for_each(|v| *v = 1.0 + v.ln());
+        }
+        Weighting::Tf | Weighting::TfIdf => {}
+    }
+}
+
 /// Scales `values` to unit Euclidean length; leaves an all-zero vector as it is.
 pub fn l2_normalize(values: &mut [f64]) {
     let norm = values.iter().map(|v| v * v).sum::<f64>().sqrt();
@@ -81,6 +92,18 @@ mod tests {
         assert!((term_weight(3, Weighting::TfIdf, true) - (1.0 + 3f64.ln())).abs() < 1e-15);
         assert_eq!(term_weight(3, Weighting::Tf, false), 3.0);
         assert_eq!(term_weight(3, Weighting::Binary, true), 1.0);
+    }
+
+    #[test]
+    fn weighing_counts_in_place_is_term_weight_of_each() {
+        for weighting in [Weighting::Binary, Weighting::Tf, Weighting::TfIdf] {
+            for sublinear in [false, true] {
+                let mut values = [1.0, 2.0, 7.0];
+                weigh_counts(&mut values, weighting, sublinear);
+                let expected = [1, 2, 7].map(|count| term_weight(count, weighting, sublinear));
+                assert_eq!(values, expected, "{weighting} {sublinear}");
+            }
+        }
     }
 
     #[test]
