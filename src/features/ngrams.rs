@@ -175,31 +175,55 @@ pub(crate) fn plain_word_hash(text: &[u8], span: std::ops::Range<usize>) -> u64 
 }
 
 /// The bytes of `text[span]`, each OR-ed with `set_bits`, eight at a time (the last group
-/// zero-padded), folded into `seed` and the length. There is no finaliser: a word's hash only
-/// ever enters a term's hash through `combine`, which ends in one, and a finaliser, being a
-/// bijection, would not make two words' hashes any less likely to be equal. Each group is one
-/// load from `text` (bytes past the span are masked off), not eight byte copies: a load right after
-/// byte stores to the same place would wait for them.
+/// zero-padded), folded into `seed`, then the length. Each group is one load from `text` (bytes
+/// past the span are masked off), not eight byte copies: a load right after byte stores to the
+/// same place would wait for them.
 fn hash_groups(text: &[u8], span: std::ops::Range<usize>, seed: u64, set_bits: u8) -> u64 {
     let set = u64::from(set_bits) * 0x0101_0101_0101_0101;
-    let mut h = seed ^ (span.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut hash = WordHash(seed);
     let mut at = span.start;
     while at < span.end {
-        let left = span.end - at;
-        let keep = if left >= 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * left)) - 1
-        };
-        h = absorb(h, (eight_bytes_at(text, at) | set) & keep);
+        hash.absorb(eight_bytes_at(text, at) | set, (span.end - at).min(8));
         at += 8;
     }
-    h
+    hash.finish(span.len())
+}
+
+/// A word's hash built a group of eight bytes at a time, so that the tokenizer can hash a plain
+/// word while it finds where it ends. There is no finaliser: a word's hash only ever enters a
+/// term's hash through `combine`, which ends in one, and a finaliser, being a bijection, would
+/// not make two words' hashes any less likely to be equal.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WordHash(u64);
+
+impl WordHash {
+    /// The start of a plain (not negated) word's hash.
+    pub(crate) fn plain() -> Self {
+        WordHash(WORD_SEED)
+    }
+
+    /// Folds in the first `len` (1 to 8) bytes of `group`, little-endian as in the text; the
+    /// rest of `group` is ignored.
+    #[inline]
+    pub(crate) fn absorb(&mut self, group: u64, len: usize) {
+        let keep = if len >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * len)) - 1
+        };
+        self.0 = absorb(self.0, group & keep);
+    }
+
+    /// The hash of the word of `len` bytes whose groups were absorbed.
+    #[inline]
+    pub(crate) fn finish(self, len: usize) -> u64 {
+        self.0 ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
 }
 
 /// The eight bytes of `text` from `at` as a little-endian `u64`, zero past the end of `text`.
 #[inline]
-fn eight_bytes_at(text: &[u8], at: usize) -> u64 {
+pub(crate) fn eight_bytes_at(text: &[u8], at: usize) -> u64 {
     if let Some(group) = text.get(at..at + 8) {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(group);
@@ -209,9 +233,12 @@ fn eight_bytes_at(text: &[u8], at: usize) -> u64 {
         // The last eight bytes of the text, shifted so that byte `at` comes first.
         let mut eight = [0u8; 8];
         eight.copy_from_slice(&text[last..]);
-        return u64::from_le_bytes(eight) >> (8 * (at - last));
+        return u64::from_le_bytes(eight)
+            .checked_shr(8 * (at - last) as u32)
+            .unwrap_or(0);
     }
-    text[at..]
+    text.get(at..)
+        .unwrap_or_default()
         .iter()
         .rev()
         .fold(0, |group, &b| group << 8 | u64::from(b))

@@ -88,15 +88,24 @@ impl Words {
             if i == n {
                 break;
             }
-            let (is_word, width) = word_char_at(i);
-            if !is_word {
-                i += width;
-                continue;
-            }
             let start = i;
+            if BYTE_CLASS[usize::from(bytes[i])] == ALNUM {
+                // The common case, a run of ASCII letters and digits, is hashed as its end is found.
+                let (end, hash) = plain_run(bytes, i);
+                i = end;
+                if bytes.get(i).is_none_or(|&b| b < 0x80 && b != b'\'' && b != b'`') {
+                    self.push_plain(text, start..i, hash);
+                    continue;
+                }
+            } else {
+                let (is_word, width) = word_char_at(i);
+                i += width;
+                if !is_word {
+                    continue;
+                }
+            }
             // Plain: ASCII letters, digits and straight apostrophes, which normalise by lower-casing.
-            let mut plain = width == 1;
-            i += width;
+            let mut plain = BYTE_CLASS[usize::from(bytes[start])] == ALNUM;
             loop {
                 i += ascii_alnum_run(&bytes[i..]);
                 if i == n {
@@ -117,29 +126,41 @@ impl Words {
                 plain &= c == '\'';
                 i += width;
             }
-            let normalized_start = self.buffer.len();
-            let hash = if plain {
-                if keep_text {
-                    self.buffer.push_str(&text[start..i]);
-                    self.buffer[normalized_start..].make_ascii_lowercase();
-                }
-                super::ngrams::plain_word_hash(bytes, start..i)
-            } else {
-                normalize_word_into(&text[start..i], &mut self.buffer);
-                super::ngrams::word_hash(&self.buffer.as_bytes()[normalized_start..], false)
-            };
-            if self.buffer.len() > normalized_start || (plain && !keep_text) {
-                self.hashes.push(hash);
-                if keep_text {
-                    self.spans.push(WordSpan {
-                        start,
-                        end: i,
-                        normalized_start,
-                        normalized_end: self.buffer.len(),
-                        negated: false,
-                    });
-                }
+            if plain {
+                self.push_plain(text, start..i, super::ngrams::plain_word_hash(bytes, start..i));
+                continue;
             }
+            let normalized_start = self.buffer.len();
+            normalize_word_into(&text[start..i], &mut self.buffer);
+            if self.buffer.len() > normalized_start {
+                let word = &self.buffer.as_bytes()[normalized_start..];
+                self.hashes.push(super::ngrams::word_hash(word, false));
+                self.spans.push(WordSpan {
+                    start,
+                    end: i,
+                    normalized_start,
+                    normalized_end: self.buffer.len(),
+                    negated: false,
+                });
+            }
+        }
+    }
+
+    /// Adds the plain word at `span` of `text` (it normalises by lower-casing), of this hash.
+    #[inline]
+    fn push_plain(&mut self, text: &str, span: std::ops::Range<usize>, hash: u64) {
+        self.hashes.push(hash);
+        if self.has_text {
+            let normalized_start = self.buffer.len();
+            self.buffer.push_str(&text[span.clone()]);
+            self.buffer[normalized_start..].make_ascii_lowercase();
+            self.spans.push(WordSpan {
+                start: span.start,
+                end: span.end,
+                normalized_start,
+                normalized_end: self.buffer.len(),
+                negated: false,
+            });
         }
     }
 
@@ -251,33 +272,56 @@ const BYTE_CLASS: [u8; 256] = {
     classes
 };
 
-/// Length of the run of ASCII letters and digits at the start of `bytes`, found eight bytes at a
-/// time (words end at unpredictable places, and a branch per byte costs more than this).
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// How many of the eight bytes of `group` (little-endian) are ASCII letters or digits before the
+/// first that is not: 0 to 8, found without a branch per byte (words end at unpredictable
+/// places, and a mispredicted branch costs more than this).
+#[inline]
+fn alnum_prefix(group: u64) -> usize {
+    // Per byte, with its top bit cleared so the additions below cannot carry into the next
+    // byte: the top bit of `v + (0x80 - lo) * ONES` says v >= lo.
+    let low7 = group & !HIGH;
+    let lower = low7 | (0x20 * ONES);
+    let letter = (lower + (0x80 - 0x61) * ONES) & !(lower + (0x7f - 0x7a) * ONES);
+    let digit = (low7 + (0x80 - 0x30) * ONES) & !(low7 + (0x7f - 0x39) * ONES);
+    let alnum = (letter | digit) & !group & HIGH;
+    ((!alnum & HIGH).trailing_zeros() / 8) as usize
+}
+
+/// Length of the run of ASCII letters and digits at the start of `bytes`, eight bytes at a time.
 fn ascii_alnum_run(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut run = 0;
-    while let Some(group) = bytes.get(run..run + 8) {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(group);
-        let x = u64::from_le_bytes(eight);
-        // Per byte, with its top bit cleared so the additions below cannot carry into the next
-        // byte: the top bit of `v + (0x80 - lo) * ONES` says v >= lo.
-        let low7 = x & !HIGH;
-        let lower = low7 | (0x20 * ONES);
-        let letter = (lower + (0x80 - 0x61) * ONES) & !(lower + (0x7f - 0x7a) * ONES);
-        let digit = (low7 + (0x80 - 0x30) * ONES) & !(low7 + (0x7f - 0x39) * ONES);
-        let alnum = (letter | digit) & !x & HIGH;
-        let stop = !alnum & HIGH;
-        if stop != 0 {
-            return run + (stop.trailing_zeros() / 8) as usize;
+    while run < bytes.len() {
+        let prefix = alnum_prefix(super::ngrams::eight_bytes_at(bytes, run));
+        run += prefix;
+        if prefix < 8 {
+            break;
         }
-        run += 8;
     }
-    run + bytes[run..]
-        .iter()
-        .position(|b| !b.is_ascii_alphanumeric())
-        .unwrap_or(bytes.len() - run)
+    run.min(bytes.len())
+}
+
+/// The end of the run of ASCII letters and digits that starts at `start`, and the
+/// `ngrams::plain_word_hash` of that run: each group of eight bytes is loaded once, to find the
+/// run's end and to hash it.
+#[inline]
+fn plain_run(bytes: &[u8], start: usize) -> (usize, u64) {
+    let mut hash = super::ngrams::WordHash::plain();
+    let mut end = start;
+    while end < bytes.len() {
+        let group = super::ngrams::eight_bytes_at(bytes, end);
+        let prefix = alnum_prefix(group);
+        if prefix > 0 {
+            hash.absorb(group | (0x20 * ONES), prefix);
+        }
+        end += prefix;
+        if prefix < 8 {
+            break;
+        }
+    }
+    (end, hash.finish(end - start))
 }
 
 /// Apostrophes and prime-like marks that all mean "'" inside a word.
