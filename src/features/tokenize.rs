@@ -93,7 +93,9 @@ impl Words {
                 // The common case, a run of ASCII letters and digits, is hashed as its end is found.
                 let (end, hash) = plain_run(bytes, i);
                 i = end;
-                if bytes.get(i).is_none_or(|&b| b < 0x80 && b != b'\'' && b != b'`') {
+                // An ASCII byte other than an apostrophe cannot continue the word.
+                let may_continue = matches!(bytes.get(i), Some(&b) if b >= 0x80 || b == b'\'' || b == b'`');
+                if !may_continue {
                     self.push_plain(text, start..i, hash);
                     continue;
                 }
