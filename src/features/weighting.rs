@@ -60,7 +60,10 @@ pub fn weigh_counts(values: &mut [f64], weighting: Weighting, sublinear_tf: bool
     match weighting {
         Weighting::Binary => values.fill(1.0),
         Weighting::Tf | Weighting::TfIdf if sublinear_tf => {
-            values.iter_mut().for_each(|v| *v = 1.0 + v.ln());
+            // A term met once (most are) weighs 1 + ln 1 = 1: no logarithm to take.
+            values
+                .iter_mut()
+                .for_each(|v| *v = if *v == 1.0 { 1.0 } else { 1.0 + v.ln() });
         }
         Weighting::Tf | Weighting::TfIdf => {}
     }
