@@ -153,17 +153,22 @@ impl Words {
     fn push_plain(&mut self, text: &str, span: std::ops::Range<usize>, hash: u64) {
         self.hashes.push(hash);
         if self.has_text {
-            let normalized_start = self.buffer.len();
-            self.buffer.push_str(&text[span.clone()]);
-            self.buffer[normalized_start..].make_ascii_lowercase();
-            self.spans.push(WordSpan {
-                start: span.start,
-                end: span.end,
-                normalized_start,
-                normalized_end: self.buffer.len(),
-                negated: false,
-            });
+            self.push_plain_text(text, span);
         }
+    }
+
+    /// The text and span of a plain word, when `read` keeps them.
+    fn push_plain_text(&mut self, text: &str, span: std::ops::Range<usize>) {
+        let normalized_start = self.buffer.len();
+        self.buffer.push_str(&text[span.clone()]);
+        self.buffer[normalized_start..].make_ascii_lowercase();
+        self.spans.push(WordSpan {
+            start: span.start,
+            end: span.end,
+            normalized_start,
+            normalized_end: self.buffer.len(),
+            negated: false,
+        });
     }
 
     /// `read` the plain way, word spans first and then each word normalised: the reference the
