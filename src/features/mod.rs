@@ -76,6 +76,20 @@ pub struct FeatureScratch {
     slots: Vec<u32>,
 }
 
+thread_local! {
+    /// The buffers of one-off calls (`Featurizer::transform`, `StanceModel::predict`) on this
+    /// thread.
+    static THIS_THREADS_SCRATCH: std::cell::RefCell<FeatureScratch> = std::cell::RefCell::default();
+}
+
+impl FeatureScratch {
+    /// Runs `f` with this thread's buffers, kept from call to call. They suit any featurizer: the
+    /// merge table grows to the largest vocabulary seen and is left reset after every statement.
+    pub fn with_this_threads<T>(f: impl FnOnce(&mut FeatureScratch) -> T) -> T {
+        THIS_THREADS_SCRATCH.with_borrow_mut(f)
+    }
+}
+
 /// The buffers of `FeaturizerConfig::emit_terms`.
 #[derive(Debug, Default, Clone)]
 struct TermScratch {
@@ -307,10 +321,12 @@ impl Featurizer {
         &self.vocabulary.terms()[column]
     }
 
-    /// The feature vector of one statement; terms outside the vocabulary are dropped.
+    /// The feature vector of one statement; terms outside the vocabulary are dropped. The buffers
+    /// are this thread's, kept from call to call: fresh ones would cost a vocabulary-sized merge
+    /// table per statement.
     pub fn transform(&self, text: &str) -> SparseVector {
         let mut vector = SparseVector::default();
-        self.transform_into(text, &mut FeatureScratch::default(), &mut vector);
+        FeatureScratch::with_this_threads(|scratch| self.transform_into(text, scratch, &mut vector));
         vector
     }
 

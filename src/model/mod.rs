@@ -344,10 +344,15 @@ impl StanceModel {
         }
     }
 
-    /// Every task's prediction for one statement.
+    /// Every task's prediction for one statement (featurized with this thread's buffers, see
+    /// `FeatureScratch::with_this_threads`).
     pub fn predict(&self, text: &str) -> Vec<TaskPrediction> {
+        let mut vector = SparseVector::default();
+        FeatureScratch::with_this_threads(|features| {
+            self.featurizer.transform_ranked_into(text, features, &mut vector)
+        });
         let mut probabilities = vec![0.0; self.total_classes()];
-        self.probabilities_into(text, &mut PredictScratch::default(), &mut probabilities);
+        self.vector_probabilities_into(&vector, &mut probabilities);
         self.predictions(&probabilities)
     }
 
