@@ -194,13 +194,14 @@ fn read_chunk(reader: &mut RecordReader, mut rows: Vec<InputRow>) -> Result<Opti
     let text_at = reader.text_column();
     let mut first_error = None;
     for row in &mut rows[..filled] {
-        if row.error.is_none() {
+        // A row that was read fine can still hold no statement to classify: its error is then
+        // about the text column.
+        let read_fine = row.error.is_none();
+        if read_fine {
             row.error = statement_error(row.record.get(text_at).unwrap_or(""));
-            if let (Some(error), None) = (&row.error, &first_error) {
-                first_error = Some(format!("{}: {error}", reader.origin(row, true)));
-            }
-        } else if let (Some(error), None) = (&row.error, &first_error) {
-            first_error = Some(format!("{}: {error}", reader.origin(row, false)));
+        }
+        if let (Some(error), None) = (&row.error, &first_error) {
+            first_error = Some(format!("{}: {error}", reader.origin(row, read_fine)));
         }
     }
     Ok((filled > 0).then_some(Chunk {

@@ -231,12 +231,11 @@ impl ReportRun<'_> {
 
     /// Streams a statement file (CSV or JSONL with `speaker` and `text`), classifying it chunk by
     /// chunk. A bad row ends the file: the rows before it are counted, the rest skipped.
-    fn add_statements(&mut self, path: &Path, input: RecordReader) -> Result<()> {
+    fn add_statements(&mut self, path: &Path, mut reader: RecordReader) -> Result<()> {
         let name = display_name(path);
         let source = path
             .file_name()
             .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-        let mut reader = input;
         let column = |c: &str| reader.header().iter().position(|h| h.eq_ignore_ascii_case(c));
         let Some(speaker_at) = column("speaker") else {
             self.failed += 1;
@@ -329,20 +328,19 @@ fn open_input(path: &Path) -> Result<Input> {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    match extension.as_deref() {
-        Some("csv") => Ok(Input::Statements(RecordReader::open(
+    let format = match extension.as_deref() {
+        Some("csv") => Some(InputFormat::Csv),
+        Some("jsonl" | "ndjson") => Some(InputFormat::Jsonl),
+        _ => None,
+    };
+    match format {
+        Some(format) => Ok(Input::Statements(RecordReader::open(
             path,
-            Some(InputFormat::Csv),
+            Some(format),
             &columns,
             b',',
         )?)),
-        Some("jsonl" | "ndjson") => Ok(Input::Statements(RecordReader::open(
-            path,
-            Some(InputFormat::Jsonl),
-            &columns,
-            b',',
-        )?)),
-        _ if crate::io::is_stdio(path) => {
+        None if crate::io::is_stdio(path) => {
             let mut input: Box<dyn std::io::BufRead + Send> =
                 Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()));
             let head = input.fill_buf()?;
@@ -372,7 +370,7 @@ fn open_input(path: &Path) -> Result<Input> {
             input.read_to_end(&mut bytes)?;
             Ok(Input::Article(Some(bytes)))
         }
-        _ => Ok(Input::Article(None)),
+        None => Ok(Input::Article(None)),
     }
 }
 
@@ -408,11 +406,13 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// What one input gave.
 /// The statements of one article.
 struct ArticleStatements {
+    /// Its attributed statements, classified.
     found: Vec<ClassifiedStatement>,
+    /// Statements with no identified speaker.
     unattributed: usize,
+    /// Bytes that could not be decoded as UTF-8.
     undecodable: usize,
 }
 
