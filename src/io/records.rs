@@ -163,22 +163,16 @@ impl RecordReader {
             InputFormat::Jsonl => {
                 let mut buffer = String::new();
                 let mut line = 0;
-                let first = loop {
-                    buffer.clear();
-                    let n = read_line(&mut input, &mut buffer, &name, line + 1)?;
-                    if n == 0 {
-                        bail!("{name}: no JSON object (expected one object per line with a `{text_column}` field)");
+                let first = match next_object(&mut input, &mut buffer, &name, &mut line)? {
+                    None => bail!(
+                        "{name}: no JSON object (expected one object per line with a `{text_column}` field)"
+                    ),
+                    Some(Ok(object)) => object,
+                    Some(Err(NotAnObject::Other)) => {
+                        bail!("{name}: line {line}: expected a JSON object with a `{text_column}` field")
                     }
-                    line += 1;
-                    if buffer.trim().is_empty() {
-                        continue;
-                    }
-                    match serde_json::from_str::<Value>(&buffer) {
-                        Ok(Value::Object(object)) => break object,
-                        Ok(_) => {
-                            bail!("{name}: line {line}: expected a JSON object with a `{text_column}` field")
-                        }
-                        Err(e) => bail!("{name}: line {line}, column {}: {e}", e.column()),
+                    Some(Err(NotAnObject::Syntax(e))) => {
+                        bail!("{name}: line {line}, column {}: {e}", e.column())
                     }
                 };
                 let header: Vec<String> = first.keys().cloned().collect();
@@ -284,21 +278,15 @@ impl RecordReader {
                         row.line = at;
                         Ok(object)
                     }
-                    None => loop {
-                        buffer.clear();
-                        if read_line(input, buffer, &self.name, *line + 1)? == 0 {
-                            return Ok(false);
+                    None => match next_object(input, buffer, &self.name, line)? {
+                        None => return Ok(false),
+                        Some(object) => {
+                            row.line = *line;
+                            object.map_err(|e| match e {
+                                NotAnObject::Other => "expected a JSON object".to_string(),
+                                NotAnObject::Syntax(e) => format!("column {}: {e}", e.column()),
+                            })
                         }
-                        *line += 1;
-                        if buffer.trim().is_empty() {
-                            continue;
-                        }
-                        row.line = *line;
-                        break match serde_json::from_str::<Value>(buffer) {
-                            Ok(Value::Object(object)) => Ok(object),
-                            Ok(_) => Err("expected a JSON object".to_string()),
-                            Err(e) => Err(format!("column {}: {e}", e.column())),
-                        };
                     },
                 };
                 match object.and_then(|o| fill_from_object(&mut row.record, &self.header, o)) {
@@ -359,6 +347,38 @@ fn read_line(input: &mut dyn BufRead, buffer: &mut String, name: &str, line: u64
             anyhow::anyhow!("{name}: {e}")
         }
     })
+}
+
+/// Why a JSONL line is not a JSON object.
+enum NotAnObject {
+    /// It is not JSON.
+    Syntax(serde_json::Error),
+    /// It is JSON, but not an object.
+    Other,
+}
+
+/// The next non-blank line of a JSONL input as a JSON object, `line` counting the lines read;
+/// `None` at the end of the input.
+fn next_object(
+    input: &mut dyn BufRead,
+    buffer: &mut String,
+    name: &str,
+    line: &mut u64,
+) -> Result<Option<Result<Map<String, Value>, NotAnObject>>> {
+    loop {
+        buffer.clear();
+        if read_line(input, buffer, name, *line + 1)? == 0 {
+            return Ok(None);
+        }
+        *line += 1;
+        if !buffer.trim().is_empty() {
+            return Ok(Some(match serde_json::from_str::<Value>(buffer) {
+                Ok(Value::Object(object)) => Ok(object),
+                Ok(_) => Err(NotAnObject::Other),
+                Err(e) => Err(NotAnObject::Syntax(e)),
+            }));
+        }
+    }
 }
 
 /// Guesses CSV or JSONL from the first non-blank byte, without consuming anything.
