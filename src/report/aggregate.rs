@@ -279,9 +279,11 @@ impl Aggregator {
             statement,
         });
         self.seen += 1;
-        if self.listed.len() < self.settings.list_limit {
+        if self.seen <= self.settings.list_limit {
             self.listed.push(Arc::clone(&numbered));
         } else if !self.listed.is_empty() {
+            // Past the limit only the evidence is listed (see `finish`): the full list goes for
+            // good.
             self.listed = Vec::new();
         }
         let name = fold(&numbered.statement.speaker);
@@ -382,7 +384,11 @@ impl Aggregator {
             evidence.dedup_by_key(|n| n.index);
             evidence
         };
-        let position = |index: usize| shown.binary_search_by_key(&index, |n| n.index).unwrap_or(0);
+        let position = |index: usize| {
+            shown
+                .binary_search_by_key(&index, |n| n.index)
+                .expect("every kept statement is shown")
+        };
         let mut speakers: Vec<SpeakerRow> = tallies
             .iter()
             .map(|(speaker, tally)| SpeakerRow {
