@@ -183,9 +183,7 @@ impl ScoreTable {
             intercepts: tasks.iter().flat_map(|t| t.intercepts.iter().copied()).collect(),
         }
     }
-}
 
-impl ScoreTable {
     /// `out[c] = Σ x[j] · weights[j][c]` over the features of `x`, in their order, for a row
     /// width fixed at compile time: the sums stay in registers and each row is a few straight loads.
     #[inline]
