@@ -178,9 +178,17 @@ pub(crate) fn plain_word_hash(text: &[u8], span: std::ops::Range<usize>) -> u64 
 /// zero-padded), folded into `seed`, then the length. Each group is one load from `text` (bytes
 /// past the span are masked off), not eight byte copies: a load right after byte stores to the
 /// same place would wait for them.
+#[inline]
 fn hash_groups(text: &[u8], span: std::ops::Range<usize>, seed: u64, set_bits: u8) -> u64 {
     let set = u64::from(set_bits) * 0x0101_0101_0101_0101;
     let mut hash = WordHash(seed);
+    if let (Some(group), 1..=8) = (text.get(span.start..span.start + 8), span.len()) {
+        // One group with eight bytes to load, as most words and character n-grams are: no loop.
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(group);
+        hash.absorb(u64::from_le_bytes(eight) | set, span.len());
+        return hash.finish(span.len());
+    }
     let mut at = span.start;
     while at < span.end {
         hash.absorb(eight_bytes_at(text, at) | set, (span.end - at).min(8));
@@ -247,40 +255,35 @@ fn absorb(h: u64, group: u64) -> u64 {
         .wrapping_mul(0x4cf5_ad43_2745_937f)
 }
 
-/// The hash of a character n-gram, `bytes[span]` (without its `#` mark): its bytes hashed as a word's are, under
-/// their own seed, then mixed as `combine` mixes. Grams are a few bytes long, so this is two or
+/// The hash of a character n-gram, `bytes[span]` (without its `#` mark): its bytes hashed as a
+/// word's are, under their own seed, then mixed. Grams are a few bytes long, so this is two or
 /// three multiplications.
 #[inline]
 fn char_ngram_hash(bytes: &[u8], span: std::ops::Range<usize>) -> u64 {
-    let h = match bytes.get(span.start..span.start + 8) {
-        // One group, as `hash_groups` would take it, without its loop.
-        Some(group) if (1..=8).contains(&span.len()) => {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(group);
-            let mut hash = WordHash(CHAR_NGRAM_SEED);
-            hash.absorb(u64::from_le_bytes(eight), span.len());
-            hash.finish(span.len())
-        }
-        _ => hash_groups(bytes, span, CHAR_NGRAM_SEED, 0),
-    }
-    .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    h ^ (h >> 32)
+    mix(hash_groups(bytes, span, CHAR_NGRAM_SEED, 0))
 }
 
 /// Extends an n-gram's hash by one word's hash; order matters ("go must" ≠ "must go"). The
-/// n-gram so far is rotated before the word's bits join it, then one multiply and a fold of the
-/// high half into the low half mix the two: for a fixed n-gram this is a bijection of the word's
-/// hash, and the fold makes the low bits (which pick the index slot) depend on every input bit.
+/// n-gram so far is rotated before the word's bits join it, then mixed: for a fixed n-gram this
+/// is a bijection of the word's hash.
 fn combine(ngram: u64, word: u64) -> u64 {
-    let h = (ngram.rotate_left(23) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    mix(ngram.rotate_left(23) ^ word)
+}
+
+/// One multiply and a fold of the high half into the low half: a bijection that makes the low
+/// bits (which pick the index slot) depend on every input bit.
+#[inline]
+fn mix(h: u64) -> u64 {
+    let h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     h ^ (h >> 32)
 }
 
 /// The 64-bit hash of a term string, equal to what `TermHashes` computes for it from the words:
 /// `word_hash` of each word chained with `combine`, so a statement's words are hashed once however
-/// many n-grams they are part of; a character n-gram is hashed whole (`char_ngram_hash`). Hashes live only
-/// in memory (the model file stores the terms), so this may change between versions; `std`'s
-/// `DefaultHasher` is not used because it is seeded per process in `HashMap`s and unspecified.
+/// many n-grams they are part of; a character n-gram is hashed whole (`char_ngram_hash`). Hashes
+/// live only in memory (the model file stores the terms), so this may change between versions;
+/// `std`'s `DefaultHasher` is not used because it is seeded per process in `HashMap`s and
+/// unspecified.
 pub fn term_hash(term: &str) -> u64 {
     match term.strip_prefix('#') {
         Some(gram) => char_ngram_hash(gram.as_bytes(), 0..gram.len()),
