@@ -146,33 +146,12 @@ fn a_model_whose_dimensions_disagree_is_refused_not_a_panic() {
 #[test]
 fn an_unwritable_output_path_leaves_nothing_behind() {
     let wd = Workdir::new();
-    let labels = crate::workdir::repo().join("labels/statements.csv");
-    let run = wd.run(&[
-        "train",
-        "--labels",
-        labels.to_str().unwrap(),
-        "--out",
-        "missing/dir/m.model",
-        "--folds",
-        "2",
-        "--alpha",
-        "1",
-    ]);
+    let run = wd.train_on_seed_labels(&["--out", "missing/dir/m.model", "--folds", "2", "--alpha", "1"]);
     run.assert_error(
         1,
         &["cannot write missing/dir/m.model: folder missing/dir does not exist"],
     );
-    let run = wd.run(&[
-        "train",
-        "--labels",
-        labels.to_str().unwrap(),
-        "--out",
-        ".",
-        "--folds",
-        "2",
-        "--alpha",
-        "1",
-    ]);
+    let run = wd.train_on_seed_labels(&["--out", ".", "--folds", "2", "--alpha", "1"]);
     run.assert_error(1, &["is a directory"]);
 }
 

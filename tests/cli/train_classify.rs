@@ -5,18 +5,7 @@ use crate::workdir::{repo, Workdir};
 #[test]
 fn train_then_classify_round_trip() {
     let wd = Workdir::new();
-    let labels = repo().join("labels/statements.csv");
-    let run = wd.run(&[
-        "train",
-        "--labels",
-        labels.to_str().unwrap(),
-        "--out",
-        "m.model",
-        "--folds",
-        "3",
-        "--alpha",
-        "0.3,1",
-    ]);
+    let run = wd.train_on_seed_labels(&["--out", "m.model", "--folds", "3", "--alpha", "0.3,1"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("3-fold cross-validation grouped by source"),
@@ -291,17 +280,7 @@ fn predictions_beside_gold_labels_get_their_own_column_names() {
 #[test]
 fn train_without_cross_validation_fits_once_and_says_so() {
     let wd = Workdir::new();
-    let labels = repo().join("labels/statements.csv");
-    let run = wd.run(&[
-        "train",
-        "--labels",
-        labels.to_str().unwrap(),
-        "--alpha",
-        "1",
-        "--no-cv",
-        "--out",
-        "q.model",
-    ]);
+    let run = wd.train_on_seed_labels(&["--alpha", "1", "--no-cv", "--out", "q.model"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("no cross-validation (--no-cv)"),
@@ -312,14 +291,7 @@ fn train_without_cross_validation_fits_once_and_says_so() {
     assert_eq!(classified.code, 0, "{}", classified.stderr);
     let model = std::fs::read_to_string(wd.join("q.model")).unwrap();
     assert!(model.contains("\"cv\":null"), "no CV figures are stored");
-    let refused = wd.run(&[
-        "train",
-        "--labels",
-        labels.to_str().unwrap(),
-        "--no-cv",
-        "--out",
-        "r.model",
-    ]);
+    let refused = wd.train_on_seed_labels(&["--no-cv", "--out", "r.model"]);
     refused.assert_error(
         1,
         &["without cross-validation one L2 strength is needed (give a single --alpha), found 4"],

@@ -72,22 +72,18 @@ impl Workdir {
         }
     }
 
+    /// Runs `stance train --labels <the seed-article labels> ARGS…` in the folder.
+    pub fn train_on_seed_labels(&self, args: &[&str]) -> Run {
+        let labels = repo().join("labels/statements.csv");
+        let mut full = vec!["train", "--labels", labels.to_str().unwrap()];
+        full.extend_from_slice(args);
+        self.run(&full)
+    }
+
     /// Trains a small model on the seed-article labels into `name`, quickly (3 folds, one alpha).
     pub fn train_seed_model(&self, name: &str) -> PathBuf {
-        let labels = repo().join("labels/statements.csv");
-        let run = self.run(&[
-            "train",
-            "--labels",
-            labels.to_str().unwrap(),
-            "--out",
-            name,
-            "--folds",
-            "3",
-            "--alpha",
-            "1",
-            "--min-df",
-            "1",
-            "-q",
+        let run = self.train_on_seed_labels(&[
+            "--out", name, "--folds", "3", "--alpha", "1", "--min-df", "1", "-q",
         ]);
         assert_eq!(run.code, 0, "training failed: {}", run.stderr);
         self.join(name)
