@@ -14,14 +14,18 @@ use crate::model::cv::{assign_folds, cross_validate_folds, folds_from_values};
 use crate::model::ValidTrainParams;
 
 const AFTER_HELP: &str = "\
-Folds are grouped by --group-by (default: the source article, so one article's statements never
-sit on both sides of a split), or taken from a column with --fold-col. Folds run in parallel.
+Folds follow --group-by: by default leave-one-year-out (each year of the `date` column held out
+in turn: the measure closest to news of a period nobody labelled) when every row has a date, else
+grouped by source article (one article's statements never sit on both sides of a split); or they
+are taken from a column with --fold-col. Folds run in parallel.
 For every task and every --alpha: the mean and spread (standard deviation) of the per-fold
 macro-F1; for the best alpha, the pooled held-out accuracy, macro-F1, F_avg, per-class metrics and
 confusion matrix, next to the majority-class baseline.
 
 Examples:
   stance cv
+  stance cv --group-by source             # 5 folds, one article's statements in one fold
+  stance cv --group-by month
   stance cv labels --folds 10 --ngrams 1-3 --char-ngrams 2-5 --alpha 0.3,1,3
   stance cv semeval.csv --text-col tweet --fold-col split --format json";
 
@@ -65,6 +69,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<u8> {
     let params = args.training.params().validate()?;
     let data = args.input.load()?.data;
+    let grouping = args.input.grouping(&data);
     let (fold_of, folds) = match &args.fold_col {
         Some(column) => {
             let column = column.to_lowercase();
@@ -78,9 +83,16 @@ pub fn run(args: Args) -> Result<u8> {
             folds_from_values(&values)
         }
         None => {
-            let groups: Vec<String> = data.examples.iter().map(|e| e.group.clone()).collect();
-            assign_folds(&groups, params.get().folds)
+            let groups = grouping.groups(&data)?;
+            match grouping.is_period() {
+                true => folds_from_values(&groups),
+                false => assign_folds(&groups, params.get().folds),
+            }
         }
+    };
+    let scheme = match &args.fold_col {
+        Some(column) => format!("{folds}-fold (folds from column `{column}`)"),
+        None => grouping.describe(folds),
     };
     let total = data.tasks.len() * folds * params.get().alphas.len();
     let progress = ProgressBar::new(total as u64);
@@ -89,7 +101,7 @@ pub fn run(args: Args) -> Result<u8> {
     }
     let tick = || progress.inc(1);
     if args.grid {
-        return grid(&args, &data, &params, &fold_of, folds);
+        return grid(&args, &data, &params, &fold_of, &scheme);
     }
     let outcome = cross_validate_folds(
         &data,
@@ -149,15 +161,14 @@ pub fn run(args: Args) -> Result<u8> {
             .collect();
         serde_json::to_writer_pretty(
             &mut out,
-            &json!({"folds": outcome.folds, "statements": data.examples.len(), "tasks": tasks}),
+            &json!({"folds": outcome.folds, "scheme": scheme, "statements": data.examples.len(), "tasks": tasks}),
         )?;
         writeln!(out)?;
         return Ok(super::EXIT_OK);
     }
     writeln!(
         out,
-        "{}-fold cross-validation on {} statements",
-        outcome.folds,
+        "{scheme} cross-validation on {} statements",
         data.examples.len()
     )?;
     for t in &outcome.tasks {
@@ -221,8 +232,9 @@ fn grid(
     data: &LabelledData,
     params: &ValidTrainParams,
     fold_of: &[usize],
-    folds: usize,
+    scheme: &str,
 ) -> Result<u8> {
+    let folds = fold_of.iter().max().map_or(0, |f| f + 1);
     let configs = grid_configs(&args.featurizer.resolve()?);
     let mut results = Vec::new();
     let mut err = std::io::stderr();
@@ -256,7 +268,7 @@ fn grid(
     } else {
         writeln!(
             out,
-            "{folds}-fold cross-validation of {} featurizer settings (best alpha per task):",
+            "{scheme} cross-validation of {} featurizer settings (best alpha per task):",
             results.len()
         )?;
         for r in &results {

@@ -8,7 +8,7 @@ use clap::Args;
 use sha2::{Digest, Sha256};
 
 use crate::features::{FeaturizerConfig, NgramRange, Weighting};
-use crate::labels::{read_labels, LabelledData, ReadOptions};
+use crate::labels::{read_labels, Grouping, LabelledData, ReadOptions};
 use crate::model::{ClassBalance, LabelFileDigest, Solver, StanceModel, TrainParams};
 
 /// Which label files to read and how.
@@ -31,9 +31,11 @@ pub struct LabelInput {
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
     pub delimiter: u8,
 
-    /// Column whose value groups statements for cross-validation.
-    #[arg(long, value_name = "COLUMN", default_value = "source")]
-    pub group_by: String,
+    /// What groups statements for cross-validation: `year` or `month` (of the `date` column; one
+    /// period held out per fold), a column such as `source` (groups spread over --folds folds), or
+    /// `none` (each row alone). Default: `year` when every row has a date, else `source`.
+    #[arg(long, value_name = "year|month|COLUMN|none")]
+    pub group_by: Option<Grouping>,
 
     /// Only these tasks (repeat or comma-separate); default: every label column present.
     #[arg(long = "task", value_name = "NAME", value_delimiter = ',')]
@@ -63,7 +65,12 @@ impl LabelInput {
         let options = ReadOptions {
             text_column: self.text_col.clone(),
             delimiter: self.delimiter,
-            group_column: self.group_by.to_lowercase(),
+            group_column: self
+                .group_by
+                .as_ref()
+                .and_then(Grouping::column)
+                .unwrap_or("source")
+                .to_string(),
         };
         let mut data = LabelledData::default();
         let mut digests = Vec::new();
@@ -84,6 +91,15 @@ impl LabelInput {
         }
         data.select_tasks(&self.tasks)?;
         Ok(LoadedLabels { data, digests })
+    }
+
+    /// The grouping asked for with `--group-by`, else the default for `data`: the year when every
+    /// row has a date, else the source.
+    pub fn grouping(&self, data: &LabelledData) -> Grouping {
+        self.group_by
+            .clone()
+            .or_else(|| Grouping::default_period(data))
+            .unwrap_or(Grouping::Source)
     }
 }
 

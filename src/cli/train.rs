@@ -61,6 +61,10 @@ pub fn run(args: Args) -> Result<u8> {
     let params = params.validate()?;
     crate::io::check_writable(&args.out)?;
     let loaded = args.input.load()?;
+    if let Some(grouping) = &args.input.group_by {
+        // A column that is not there is an error, not one group per row.
+        grouping.groups(&loaded.data)?;
+    }
     let config = args.featurizer.resolve()?;
     let progress = ProgressBar::new(model::planned_fits(&loaded.data, &params) as u64);
     progress.set_style(

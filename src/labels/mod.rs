@@ -7,11 +7,14 @@
 
 pub mod agreement;
 pub mod check;
+pub mod grouping;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
 use thiserror::Error;
+
+pub use grouping::Grouping;
 
 /// Label values a known task accepts; any other task takes whatever values its column holds.
 pub const KNOWN_TASKS: &[(&str, &[&str])] = &[

@@ -195,3 +195,62 @@ fn two_class_polarity_data_works_unchanged() {
     );
     assert_eq!(v["tasks"][0]["best"]["accuracy"], 1.0);
 }
+
+#[test]
+fn cv_groups_by_year_by_default_and_holds_out_one_year_per_fold() {
+    let wd = Workdir::new();
+    let mut csv = String::from("source,date,text,assad\n");
+    for i in 0..18 {
+        let (text, label) = [("alpha", "favor"), ("beta", "against"), ("gamma", "none")][i % 3];
+        let year = 2011 + i / 6;
+        csv.push_str(&format!("s{i},{year}-0{}-15,{text} {i},{label}\n", 1 + i % 2));
+    }
+    wd.write("l.csv", &csv);
+    let cv = |extra: &[&str]| {
+        let mut args = vec!["cv", "l.csv", "--min-df", "1", "--alpha", "1", "--format", "json"];
+        args.extend_from_slice(extra);
+        let run = wd.run(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()
+    };
+    let by_year = cv(&[]);
+    assert_eq!(by_year["folds"], 3, "one fold per year: 2011, 2012, 2013");
+    assert_eq!(by_year["scheme"], "leave-one-year-out (3 years)");
+    assert_eq!(cv(&["--group-by", "year"]), by_year);
+    let by_month = cv(&["--group-by", "month"]);
+    assert_eq!(by_month["folds"], 6, "two months in each of three years");
+    let by_source = cv(&["--group-by", "source", "--folds", "4"]);
+    assert_eq!(by_source["folds"], 4);
+    assert_eq!(by_source["scheme"], "4-fold grouped by source");
+    // Without dates the default is the source.
+    wd.write("undated.csv", TRAIN);
+    let run = wd.run(&[
+        "cv",
+        "undated.csv",
+        "--min-df",
+        "1",
+        "--alpha",
+        "1",
+        "--folds",
+        "2",
+    ]);
+    assert!(
+        run.stdout
+            .starts_with("2-fold grouped by source cross-validation"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_unknown_group_by_column_is_an_error_listing_the_columns() {
+    let wd = Workdir::new();
+    wd.write("train.csv", TRAIN);
+    let run = wd.run(&["cv", "train.csv", "--group-by", "sourse", "--min-df", "1"]);
+    run.assert_error(
+        1,
+        &["train.csv: line 1: missing column `sourse` (found: assad, source, text)"],
+    );
+    let run = wd.run(&["cv", "train.csv", "--group-by", "year", "--min-df", "1"]);
+    run.assert_error(1, &["missing column `date`"]);
+}
