@@ -3,7 +3,9 @@
 //! articles → [`extract`] statements (quoted and reported speech, attributed to a canonical
 //! speaker) → [`features`] sparse bag-of-n-grams vectors → [`model`] one logistic model per task
 //! (assad, military_action, sentiment), trained on [`labels`] → predictions with probabilities →
-//! a per-speaker [`report`]. [`io`] opens every file; [`cli`] is the command layer.
+//! a per-speaker [`report`]. [`io`] opens every file and says what an input is; [`pipeline`] runs
+//! inputs through extraction and classification into a sink — a printer of [`output`] or the
+//! report's aggregator; [`cli`] is the command layer.
 
 pub mod io;
 
@@ -13,5 +15,8 @@ pub mod labels;
 pub mod metrics;
 pub mod model;
 pub mod report;
+
+pub mod output;
+pub mod pipeline;
 
 pub mod cli;

@@ -3,14 +3,16 @@
 //! hand-labelled statements.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
-use serde_json::json;
 
-use super::shared::display_name;
+use super::shared::{display_name, SpeakerInput};
 use crate::extract::evaluate::{article_errors, evaluate, read_gold};
-use crate::extract::{decode_article, extract_statements, SpeakerIndex, Statement};
+use crate::extract::Statement;
+use crate::io::inputs::Accept;
+use crate::output::{Format, StatementPrinter};
+use crate::pipeline::{ArticleSink, Extracted, Pipeline};
 
 const AFTER_HELP: &str = "\
 Output columns: source,start,end,speaker,speaker_mention,kind,text,cue — start and end are byte
@@ -38,13 +40,12 @@ pub struct Args {
     #[arg(value_name = "ARTICLE", required = true)]
     articles: Vec<PathBuf>,
 
-    /// Speaker aliases and role descriptions (speaker,gender,aliases).
-    #[arg(long, value_name = "FILE", default_value = "labels/speakers.csv")]
-    speakers: PathBuf,
+    #[command(flatten)]
+    speakers: SpeakerInput,
 
     /// Output format.
-    #[arg(long, short, value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "jsonl"])]
-    format: String,
+    #[arg(long, short, value_name = "FORMAT", default_value = "csv")]
+    format: Format,
 
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -59,67 +60,39 @@ pub struct Args {
     errors: bool,
 }
 
-/// Runs `stance extract`.
+/// Runs `stance extract`: every article through the pipeline (no model) into the statement
+/// printer, or with `--gold` into the scorer.
 pub fn run(args: Args) -> Result<u8> {
-    let speakers = if args.speakers.exists() || args.speakers != Path::new("labels/speakers.csv") {
-        let bytes = crate::io::read_bytes(&args.speakers)?;
-        SpeakerIndex::from_csv(bytes.as_slice(), &display_name(&args.speakers))?
-    } else {
-        SpeakerIndex::empty()
+    let speakers = args.speakers.load()?;
+    let pool = rayon::ThreadPoolBuilder::new().build()?;
+    let pipeline = Pipeline {
+        speakers: &speakers,
+        model: None,
+        pool: &pool,
     };
-    let mut files = Vec::new();
-    for path in &args.articles {
-        if path.is_dir() {
-            files.extend(crate::io::expand_paths(path, &[".txt"], &|_| false)?);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    let mut stderr = std::io::stderr();
-    let mut failed = 0;
-    let mut articles: Vec<(String, String)> = Vec::new();
-    let mut found: Vec<(String, Statement)> = Vec::new();
-    for path in &files {
-        let bytes = match crate::io::read_bytes(path) {
-            Ok(b) => b,
-            Err(err) => {
-                failed += 1;
-                writeln!(stderr, "stance: error: {err:#} (skipped)")?;
-                continue;
-            }
-        };
-        let source = path
-            .file_name()
-            .map_or_else(|| display_name(path), |n| n.to_string_lossy().into_owned());
-        let decoded = decode_article(&bytes);
-        if decoded.undecodable_bytes > 0 {
-            writeln!(
-                stderr,
-                "stance: warning: {}: {} bytes could not be decoded as UTF-8 and were replaced",
-                display_name(path),
-                decoded.undecodable_bytes
-            )?;
-        }
-        for statement in extract_statements(&decoded.text, &speakers) {
-            found.push((source.clone(), statement));
-        }
-        articles.push((source, decoded.text));
-    }
     let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let mut failed = 0;
     if let Some(gold_path) = &args.gold {
         let bytes = crate::io::read_bytes(gold_path)?;
         let gold = read_gold(bytes.as_slice(), &display_name(gold_path))?;
-        let scores = evaluate(&articles, &found, &gold);
+        let mut kept = Kept::default();
+        failed = pipeline.run(
+            &args.articles,
+            Accept::Articles,
+            &mut kept,
+            &mut super::print_notice,
+        )?;
+        let scores = evaluate(&kept.articles, &kept.found, &gold);
         crate::io::write_atomic(&target, |out| {
             writeln!(
                 out,
                 "{} articles, {} gold statements",
-                articles.len(),
+                kept.articles.len(),
                 scores.overall.gold
             )?;
             writeln!(out, "{scores}")?;
             if args.errors {
-                for e in article_errors(&articles, &found, &gold) {
+                for e in article_errors(&kept.articles, &kept.found, &gold) {
                     writeln!(out, "\n{}", e.source)?;
                     for s in &e.false_negatives {
                         writeln!(out, "  missed    [{}] {}: {}", s.kind, s.speaker, s.text)?;
@@ -141,11 +114,20 @@ pub fn run(args: Args) -> Result<u8> {
             Ok(())
         })?;
     } else {
-        crate::io::write_atomic(&target, |out| write_statements(out, &args.format, &found))?;
+        crate::io::write_atomic(&target, |out| {
+            let mut printer = StatementPrinter::new(args.format, out);
+            failed = pipeline.run(
+                &args.articles,
+                Accept::Articles,
+                &mut printer,
+                &mut super::print_notice,
+            )?;
+            printer.finish()
+        })?;
     }
     if failed > 0 {
         writeln!(
-            stderr,
+            std::io::stderr(),
             "stance: {failed} article(s) could not be read; the rest were extracted"
         )?;
         return Ok(super::EXIT_ERROR);
@@ -153,41 +135,19 @@ pub fn run(args: Args) -> Result<u8> {
     Ok(super::EXIT_OK)
 }
 
-fn write_statements(out: &mut dyn Write, format: &str, found: &[(String, Statement)]) -> Result<()> {
-    if format == "jsonl" {
-        for (source, s) in found {
-            let row = json!({
-                "source": source, "start": s.start, "end": s.end, "speaker": s.speaker,
-                "speaker_mention": s.speaker_mention, "kind": s.kind.as_str(), "text": s.text, "cue": s.cue,
-            });
-            serde_json::to_writer(&mut *out, &row)?;
-            writeln!(out)?;
+/// Every article's text and statements, kept for scoring against gold statements.
+#[derive(Default)]
+struct Kept {
+    articles: Vec<(String, String)>,
+    found: Vec<(String, Statement)>,
+}
+
+impl ArticleSink for Kept {
+    fn article(&mut self, article: Extracted) -> Result<()> {
+        for found in article.statements {
+            self.found.push((article.source.clone(), found.statement));
         }
-        return Ok(());
+        self.articles.push((article.source, article.text));
+        Ok(())
     }
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "source",
-        "start",
-        "end",
-        "speaker",
-        "speaker_mention",
-        "kind",
-        "text",
-        "cue",
-    ])?;
-    for (source, s) in found {
-        w.write_record([
-            source.as_str(),
-            &s.start.to_string(),
-            &s.end.to_string(),
-            s.speaker.as_deref().unwrap_or(""),
-            &s.speaker_mention,
-            s.kind.as_str(),
-            &s.text,
-            &s.cue,
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
 }

@@ -44,6 +44,12 @@ enum Command {
     Cv(cv::Args),
 }
 
+/// Prints a notice of the library (a warning, a skipped input) on standard error, as
+/// `stance: NOTICE`.
+fn print_notice(notice: String) {
+    let _ = writeln!(std::io::stderr(), "stance: {notice}");
+}
+
 /// Parses the command line, runs the command and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -7,6 +7,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 use sha2::{Digest, Sha256};
 
+use std::io::Write as _;
+
+use crate::extract::SpeakerIndex;
 use crate::features::{FeaturizerConfig, NgramRange, Weighting};
 use crate::labels::{read_labels, Grouping, LabelledData, ReadOptions};
 use crate::model::{ClassBalance, LabelFileDigest, Solver, StanceModel, TrainParams};
@@ -103,14 +106,7 @@ impl LabelInput {
     }
 }
 
-/// How a path is named in messages and metadata: as given, `-` as "<stdin>".
-pub fn display_name(path: &Path) -> String {
-    if crate::io::is_stdio(path) {
-        "<stdin>".into()
-    } else {
-        path.display().to_string()
-    }
-}
+pub use crate::io::display_name;
 
 /// Hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -281,6 +277,36 @@ impl ModelInput {
     }
 }
 
+/// Where the speaker table is read from.
+#[derive(Debug, Clone, Args)]
+pub struct SpeakerInput {
+    /// Speaker aliases and role descriptions (speaker,gender,aliases).
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_SPEAKERS)]
+    pub speakers: PathBuf,
+}
+
+/// The speaker table used when `--speakers` is not given.
+const DEFAULT_SPEAKERS: &str = "labels/speakers.csv";
+
+impl SpeakerInput {
+    /// Reads the speaker table; without one at the default place (outside the repository), speakers
+    /// are kept as named in the articles, with a warning.
+    pub fn load(&self) -> Result<SpeakerIndex> {
+        if self.speakers == Path::new(DEFAULT_SPEAKERS) && !self.speakers.exists() {
+            writeln!(
+                std::io::stderr(),
+                "stance: warning: no {DEFAULT_SPEAKERS} here: speakers are kept as named in the articles (give one with --speakers)"
+            )?;
+            return Ok(SpeakerIndex::empty());
+        }
+        let bytes = crate::io::read_bytes(&self.speakers)?;
+        Ok(SpeakerIndex::from_csv(
+            bytes.as_slice(),
+            &display_name(&self.speakers),
+        )?)
+    }
+}
+
 /// Writes one task's metrics as an aligned block: summary line, per-class table, confusion matrix.
 pub fn write_metrics(out: &mut dyn std::io::Write, task: &str, m: &crate::metrics::Metrics) -> Result<()> {
     let f_avg = m.f_avg.map_or(String::new(), |f| format!("  F_avg {f:.3}"));
@@ -325,4 +351,28 @@ pub fn write_metrics(out: &mut dyn std::io::Write, task: &str, m: &crate::metric
         writeln!(out)?;
     }
     Ok(())
+}
+
+impl clap::ValueEnum for crate::output::Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &crate::output::Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()).help(self.help()))
+    }
+}
+
+impl clap::ValueEnum for crate::report::render::Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &crate::report::render::Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = clap::builder::PossibleValue::new(self.name()).help(self.help());
+        Some(match self {
+            crate::report::render::Format::Markdown => value.alias("md"),
+            _ => value,
+        })
+    }
 }

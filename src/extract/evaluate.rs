@@ -80,7 +80,7 @@ pub enum GoldError {
 /// Reads gold statements from a CSV with at least the columns `source,speaker,kind,text` (other
 /// columns are ignored); `file` names the source in error messages.
 pub fn read_gold<R: Read>(reader: R, file: &str) -> Result<Vec<GoldStatement>, GoldError> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let mut csv = crate::io::CsvOptions::new().flexible(true).reader(reader);
     let csv_error = |e: csv::Error| GoldError::Csv {
         file: file.to_string(),
         message: e.to_string(),

@@ -115,10 +115,10 @@ impl SpeakerIndex {
     /// Reads a `speaker,gender,aliases` CSV (aliases `;`-separated, gender `m`/`f`/empty), such
     /// as `labels/speakers.csv`; `file` names the source in error messages.
     pub fn from_csv<R: Read>(reader: R, file: &str) -> Result<SpeakerIndex, SpeakerError> {
-        let mut csv = csv::ReaderBuilder::new()
+        let mut csv = crate::io::CsvOptions::new()
             .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(reader);
+            .trim(true)
+            .reader(reader);
         let csv_error = |e: csv::Error| SpeakerError::Csv {
             file: file.to_string(),
             message: e.to_string(),

@@ -17,8 +17,10 @@ pub const SPEAKERS_FILE: &str = "speakers.csv";
 pub const AGREEMENT_DIR: &str = "agreement";
 
 /// A reader that turns CRLF line endings into LF. The csv crate numbers lines one too low on CRLF
-/// input (measured: the first row after the header is reported as line 1), so every CSV is read
-/// through this, and line numbers in messages are right whatever the file's line endings.
+/// input (the first row after the header is reported as line 1; upstream issue
+/// BurntSushi/rust-csv#395, "`Position::line` reports incorrect line when input has CRLF line
+/// endings"), so every CSV is read through this, by way of [`CsvOptions`], and line numbers in
+/// messages are right whatever the file's line endings.
 pub struct CrlfToLf<R> {
     inner: R,
     buffer: Vec<u8>,
@@ -128,13 +130,69 @@ impl<R: Read> Read for CrlfToLf<R> {
     }
 }
 
+/// How a CSV is read: the one builder of every CSV reader in the crate (labels, statements,
+/// article collections, speaker tables, gold files), so that each gets CRLF read as LF (line
+/// numbers right, see [`CrlfToLf`]), an unclosed quote reported with its line, and the same
+/// delimiter and trimming rules.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvOptions {
+    delimiter: u8,
+    flexible: bool,
+    trim: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            delimiter: b',',
+            flexible: false,
+            trim: false,
+        }
+    }
+}
+
+impl CsvOptions {
+    /// Comma-separated, every row as wide as the header, fields kept as they are.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The field delimiter (default `,`).
+    pub fn delimiter(mut self, delimiter: u8) -> Self {
+        self.delimiter = delimiter;
+        self
+    }
+
+    /// Accept rows of another width than the header (default: an error).
+    pub fn flexible(mut self, flexible: bool) -> Self {
+        self.flexible = flexible;
+        self
+    }
+
+    /// Trim whitespace around every field and header name (default: kept).
+    pub fn trim(mut self, trim: bool) -> Self {
+        self.trim = trim;
+        self
+    }
+
+    /// A reader over `input` with these settings and a header row.
+    pub fn reader<R: Read>(self, input: R) -> csv::Reader<CrlfToLf<R>> {
+        csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .flexible(self.flexible)
+            .trim(if self.trim {
+                csv::Trim::All
+            } else {
+                csv::Trim::None
+            })
+            .from_reader(CrlfToLf::new(input))
+    }
+}
+
 /// A CSV reader over `input` with the project's settings: the given delimiter, a header row,
 /// CRLF read as LF (so line numbers are right), a leading UTF-8 BOM ignored.
 pub fn csv_reader<R: Read>(input: R, delimiter: u8) -> csv::Reader<CrlfToLf<R>> {
-    csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(CrlfToLf::new(input))
+    CsvOptions::new().delimiter(delimiter).reader(input)
 }
 
 /// A csv error described without the crate's own position prefix.
@@ -523,4 +581,8 @@ pub fn push_fixed4(value: f64, out: &mut String) {
     }
 }
 
+pub mod decode;
+pub mod inputs;
 pub mod records;
+
+pub use inputs::display_name;

@@ -76,6 +76,26 @@ enum Source {
     },
 }
 
+/// Names where rows of one input stand, for messages.
+#[derive(Debug, Clone)]
+pub struct RowOrigins {
+    name: String,
+    text_column: String,
+    arguments: bool,
+}
+
+impl RowOrigins {
+    /// "statements.csv: line 7", with `in_text` "statements.csv: line 7, column `text`", or
+    /// "statement 2" for command-line statements.
+    pub fn of(&self, row: &InputRow, in_text: bool) -> String {
+        match (self.arguments, in_text) {
+            (true, _) => format!("statement {}", row.line),
+            (false, true) => format!("{}: line {}, column `{}`", self.name, row.line, self.text_column),
+            (false, false) => format!("{}: line {}", self.name, row.line),
+        }
+    }
+}
+
 /// A stream of statement rows with a header and a text column.
 pub struct RecordReader {
     name: String,
@@ -211,14 +231,22 @@ impl RecordReader {
     /// Where a row stands, for messages: "statements.csv: line 7", with `in_text` "statements.csv:
     /// line 7, column `text`", or "statement 2" for command-line statements.
     pub fn origin(&self, row: &InputRow, in_text: bool) -> String {
-        match self.source {
-            Source::Arguments(_) => format!("statement {}", row.line),
-            _ if in_text => format!(
-                "{}: line {}, column `{}`",
-                self.name, row.line, self.header[self.text_at]
-            ),
-            _ => format!("{}: line {}", self.name, row.line),
+        self.origins().of(row, in_text)
+    }
+
+    /// What [`RecordReader::origin`] needs, apart from the reader (which may be busy on another
+    /// thread).
+    pub fn origins(&self) -> RowOrigins {
+        RowOrigins {
+            name: self.name.clone(),
+            text_column: self.header[self.text_at].clone(),
+            arguments: matches!(self.source, Source::Arguments(_)),
         }
+    }
+
+    /// The input's name in messages ("<stdin>" for standard input).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Reads up to `limit` rows into `rows` (reusing its rows, adding more as needed) and returns

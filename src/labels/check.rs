@@ -187,9 +187,9 @@ pub fn check_files(files: &[(String, Vec<u8>)], settings: &CheckSettings) -> Che
     let mut classes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     let mut per_speaker: BTreeMap<String, BTreeMap<String, BTreeMap<String, usize>>> = BTreeMap::new();
     for (file, bytes) in files {
-        let mut reader = csv::ReaderBuilder::new()
+        let mut reader = crate::io::CsvOptions::new()
             .flexible(true)
-            .from_reader(crate::io::CrlfToLf::new(bytes.as_slice()));
+            .reader(bytes.as_slice());
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h
                 .iter()

@@ -26,19 +26,35 @@ pub enum Format {
     Html,
 }
 
-impl std::str::FromStr for Format {
-    type Err = String;
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 5] = [
+        Format::Table,
+        Format::Markdown,
+        Format::Csv,
+        Format::Json,
+        Format::Html,
+    ];
 
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "table" => Ok(Format::Table),
-            "markdown" | "md" => Ok(Format::Markdown),
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            "html" => Ok(Format::Html),
-            _ => Err(format!(
-                "expected table, markdown, csv, json or html, found {s:?}"
-            )),
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Html => "html",
+        }
+    }
+
+    /// What it is, for `--help`.
+    pub fn help(self) -> &'static str {
+        match self {
+            Format::Table => "aligned table for a terminal (colour when it is one)",
+            Format::Markdown => "Markdown tables",
+            Format::Csv => "one row per speaker and task",
+            Format::Json => "the whole report, schema stance-report/1",
+            Format::Html => "one self-contained page with a heatmap (open it in a browser)",
         }
     }
 }
