@@ -170,7 +170,7 @@ pub fn cross_validate_folds(
                 let y: Vec<usize> = train.iter().map(|(_, l)| class_of(l)).collect();
                 let mut per_alpha = Vec::new();
                 for &alpha in &p.alphas {
-                    let fitted = fit_linear(&x, &y, classes.len(), featurizer.n_features(), alpha, p)
+                    let fitted = fit_linear(&x, &y, classes.len(), featurizer.n_features(), alpha, params)
                         .map_err(|e| TrainError::Solver {
                             task: task.name.clone(),
                             message: e.to_string(),

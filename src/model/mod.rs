@@ -1,6 +1,11 @@
 //! Stage 4 of the pipeline: one multinomial logistic model per task, trained with linfa-logistic,
 //! cross-validated by source, stored with its featurizer, and scored sparsely.
 //!
+//! The files follow the work: `params` (settings, validated once) → `train` (one model per task,
+//! its L2 strength chosen by `cv`) → `fit` (linfa, or the same objective over sparse rows in
+//! `sparse`; naive-Bayes scaling in `nb`), all on the shared maths of `linear`; `file` saves and
+//! loads. This file holds the fitted model and its scoring.
+//!
 //! linfa fits; prediction does not call linfa. The fitted weights are copied into `TaskModel`, and
 //! a statement is scored by summing the weights of its few feature columns (a sparse dot product
 //! per class), which gives linfa's probabilities without building its dense matrix.
@@ -8,21 +13,23 @@
 pub mod cv;
 pub mod file;
 pub mod fit;
+pub mod linear;
 pub mod nb;
 pub mod params;
 pub mod sparse;
+pub mod train;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::features::{FeatureScratch, Featurizer, FeaturizerConfig, SparseVector};
-use crate::labels::LabelledData;
+use crate::features::{FeatureScratch, Featurizer, SparseVector};
 use crate::metrics::ClassMetrics;
 pub use cv::{argmax, CvOutcome, TaskCv};
-pub use fit::LinearWeights;
+pub use linear::LinearWeights;
 pub use params::{ClassBalance, ParamError, Solver, TrainParams, ValidTrainParams};
+pub use train::{planned_fits, train, TrainOutcome};
 
 /// Why training could not produce a model.
 #[derive(Debug, Error)]
@@ -275,7 +282,7 @@ pub struct Explanation {
 impl TaskModel {
     /// Class probabilities of a feature vector.
     pub fn predict_vector(&self, x: &SparseVector) -> TaskPrediction {
-        let probabilities = fit::softmax(&fit::linear_scores(&self.weights, &self.intercepts, x));
+        let probabilities = linear::softmax(&linear::linear_scores(&self.weights, &self.intercepts, x));
         let best = argmax(&probabilities);
         TaskPrediction {
             task: self.name.clone(),
@@ -337,7 +344,7 @@ impl StanceModel {
         }
         let mut offset = 0;
         for task in &self.tasks {
-            fit::softmax_in_place(&mut out[offset..offset + task.classes.len()]);
+            linear::softmax_in_place(&mut out[offset..offset + task.classes.len()]);
             offset += task.classes.len();
         }
     }
@@ -462,150 +469,6 @@ impl StanceModel {
     pub fn task(&self, name: &str) -> Option<&TaskModel> {
         self.tasks.iter().find(|t| t.name == name)
     }
-}
-
-/// What training produced besides the model: cross-validation details and warnings for the user.
-#[derive(Debug)]
-pub struct TrainOutcome {
-    /// The model (its `metadata.label_files` is for the caller to fill).
-    pub model: StanceModel,
-    /// Full cross-validation results (none without cross-validation).
-    pub cv: Option<CvOutcome>,
-    /// Things the user should know (unconverged fits, reduced folds).
-    pub warnings: Vec<String>,
-}
-
-/// Number of solver runs `train` makes, for a progress bar.
-pub fn planned_fits(data: &LabelledData, params: &ValidTrainParams) -> usize {
-    let p = params.get();
-    let groups: std::collections::BTreeSet<&str> = data.examples.iter().map(|e| e.group.as_str()).collect();
-    let folds = if p.cross_validate {
-        p.folds.min(groups.len())
-    } else {
-        0
-    };
-    data.tasks.len() * (folds * p.alphas.len() + 1)
-}
-
-/// Trains one classifier per task: chooses each task's L2 strength by grouped cross-validation,
-/// then fits on all its rows. `progress` is called once per solver run.
-pub fn train(
-    data: &LabelledData,
-    config: &FeaturizerConfig,
-    params: &ValidTrainParams,
-    progress: &(dyn Fn() + Sync),
-) -> Result<TrainOutcome, TrainError> {
-    if data.tasks.is_empty() {
-        return Err(TrainError::NoTask);
-    }
-    for task in &data.tasks {
-        let classes = task.classes();
-        if classes.len() < 2 {
-            return Err(TrainError::SingleClass {
-                task: task.name.clone(),
-                class: classes.first().cloned().unwrap_or_default(),
-                rows: task.rows.len(),
-            });
-        }
-    }
-    let p = params.get();
-    let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
-    let featurizer = Featurizer::fit(config.clone(), &texts);
-    if featurizer.n_features() == 0 {
-        return Err(TrainError::NoFeatures {
-            min_df: config.min_df,
-        });
-    }
-    let cv = match p.cross_validate {
-        true => Some(cv::cross_validate(data, config, params, progress)?),
-        false => None,
-    };
-    let mut warnings = Vec::new();
-    if let Some(cv) = cv.as_ref().filter(|cv| cv.folds < p.folds) {
-        warnings.push(format!(
-            "only {} distinct sources: cross-validation used {} folds instead of {}",
-            cv.folds, cv.folds, p.folds
-        ));
-    }
-    let vectors: Vec<SparseVector> = texts.iter().map(|t| featurizer.transform(t)).collect();
-    let mut tasks = Vec::new();
-    for (t, task) in data.tasks.iter().enumerate() {
-        let task_cv = cv.as_ref().map(|cv| &cv.tasks[t]);
-        let alpha = task_cv.map_or(p.alphas[0], |c| c.best().alpha);
-        let classes = task.classes();
-        let x: Vec<SparseVector> = task.rows.iter().map(|(i, _)| vectors[*i].clone()).collect();
-        let y: Vec<usize> = task
-            .rows
-            .iter()
-            .map(|(_, l)| classes.binary_search(l).unwrap_or(0))
-            .collect();
-        let fitted =
-            fit::fit_linear(&x, &y, classes.len(), featurizer.n_features(), alpha, p).map_err(|e| {
-                TrainError::Solver {
-                    task: task.name.clone(),
-                    message: e.to_string(),
-                }
-            })?;
-        progress();
-        let converged = fitted.gradient_norm <= p.gradient_tolerance;
-        let (cv_unconverged, cv_fits) = task_cv.map_or((0, 0), |c| {
-            (
-                c.per_alpha.iter().map(|a| a.not_converged).sum::<usize>(),
-                c.per_alpha.iter().map(|a| a.fits).sum::<usize>(),
-            )
-        });
-        let unconverged = cv_unconverged + usize::from(!converged);
-        if unconverged > 0 {
-            warnings.push(format!(
-                "{}: {unconverged} of {} fits stopped at the iteration limit before the gradient norm reached {} (final model: {:.3e}); raise --max-iterations for a tighter optimum",
-                task.name, cv_fits + 1, p.gradient_tolerance, fitted.gradient_norm
-            ));
-        }
-        let summary = match (&cv, task_cv) {
-            (Some(cv), Some(task_cv)) => {
-                let best = task_cv.best();
-                let (macro_f1, macro_f1_spread) = best.macro_f1();
-                Some(CvSummary {
-                    folds: cv.folds,
-                    macro_f1,
-                    macro_f1_spread,
-                    accuracy: best.pooled.accuracy,
-                    per_class: best.pooled.per_class.clone(),
-                    baseline_macro_f1: task_cv.baseline.macro_f1,
-                    alpha_scores: task_cv
-                        .per_alpha
-                        .iter()
-                        .map(|a| (a.alpha, a.macro_f1().0))
-                        .collect(),
-                })
-            }
-            _ => None,
-        };
-        tasks.push(TaskModel {
-            name: task.name.clone(),
-            classes,
-            weights: fitted.weights,
-            intercepts: fitted.intercepts,
-            training: TaskTraining {
-                rows_per_class: task.class_counts(),
-                alpha,
-                gradient_norm: fitted.gradient_norm,
-                converged,
-                cv: summary,
-            },
-        });
-    }
-    let model = StanceModel::new(
-        featurizer,
-        tasks,
-        ModelMetadata {
-            stance_version: env!("CARGO_PKG_VERSION").to_string(),
-            label_files: Vec::new(),
-            params: p.clone(),
-            statements: data.examples.len(),
-        },
-    );
-    Ok(TrainOutcome { model, cv, warnings })
 }
 
 #[cfg(test)]

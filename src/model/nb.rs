@@ -6,8 +6,7 @@
 //! fitted on the scaled rows. Its weights times r_c are stored as class c's weights, so prediction
 //! (a softmax over the classes' scores) and the model file stay exactly as for the plain model.
 
-use super::fit::{fit_linear, LinearWeights};
-use super::params::TrainParams;
+use super::linear::{present_classes, LinearWeights};
 use crate::features::SparseVector;
 
 /// Log-count ratio of every feature for `class` against the other classes, with add-one smoothing.
@@ -27,24 +26,19 @@ pub fn log_count_ratio(x: &[SparseVector], labels: &[usize], class: usize, n_fea
         .collect()
 }
 
-/// Fits one NB-scaled binary model per class present and folds the scaling into the weights.
-pub fn fit_one_vs_rest(
+/// Fits one NB-scaled binary model per class present, with `fit_binary` (rows, 0/1 labels →
+/// a two-class model), and folds the scaling into the weights.
+pub fn fit_one_vs_rest<E>(
     x: &[SparseVector],
     labels: &[usize],
     n_classes: usize,
     n_features: usize,
-    alpha: f64,
-    params: &TrainParams,
-) -> Result<LinearWeights, linfa_logistic::error::Error> {
-    let binary_params = TrainParams {
-        nb_scaling: false,
-        ..params.clone()
-    };
+    mut fit_binary: impl FnMut(&[SparseVector], &[usize]) -> Result<LinearWeights, E>,
+) -> Result<LinearWeights, E> {
     let mut weights = vec![vec![0.0; n_features]; n_classes];
     let mut intercepts = vec![f64::NEG_INFINITY; n_classes];
     let mut gradient_norm: f64 = 0.0;
-    let present = super::fit::present_classes(labels)?;
-    for &class in &present {
+    for class in present_classes(labels) {
         let r = log_count_ratio(x, labels, class, n_features);
         let scaled: Vec<SparseVector> = x
             .iter()
@@ -54,7 +48,7 @@ pub fn fit_one_vs_rest(
             })
             .collect();
         let binary: Vec<usize> = labels.iter().map(|&l| usize::from(l == class)).collect();
-        let fitted = fit_linear(&scaled, &binary, 2, n_features, alpha, &binary_params)?;
+        let fitted = fit_binary(&scaled, &binary)?;
         for (j, w) in weights[class].iter_mut().enumerate() {
             *w = (fitted.weights[1][j] - fitted.weights[0][j]) * r[j];
         }
@@ -71,6 +65,8 @@ pub fn fit_one_vs_rest(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::fit::fit_linear;
+    use crate::model::params::TrainParams;
 
     fn sv(pairs: &[(u32, f64)]) -> SparseVector {
         SparseVector::from_pairs(pairs)
@@ -91,7 +87,13 @@ mod tests {
     fn one_vs_rest_predicts_the_obvious_classes() {
         let x: Vec<SparseVector> = (0..12).map(|i| sv(&[((i % 3) as u32, 1.0)])).collect();
         let y: Vec<usize> = (0..12).map(|i| i % 3).collect();
-        let w = fit_one_vs_rest(&x, &y, 3, 3, 0.1, &TrainParams::default()).unwrap();
+        let params = TrainParams {
+            nb_scaling: true,
+            ..TrainParams::default()
+        }
+        .validate()
+        .unwrap();
+        let w = fit_linear(&x, &y, 3, 3, 0.1, &params).unwrap();
         for (row, &label) in x.iter().zip(&y) {
             let p = w.probabilities(row);
             assert_eq!(crate::model::argmax(&p), label);

@@ -30,6 +30,15 @@ impl std::str::FromStr for ClassBalance {
     }
 }
 
+impl std::fmt::Display for ClassBalance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ClassBalance::None => "none",
+            ClassBalance::Oversample => "oversample",
+        })
+    }
+}
+
 /// Which solver fits the logistic models. Both minimise exactly linfa-logistic's objective with
 /// the same L-BFGS; they differ in how the data is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -58,6 +67,16 @@ impl std::str::FromStr for Solver {
             "sparse" => Ok(Solver::Sparse),
             _ => Err(format!("expected auto, linfa or sparse, found {s:?}")),
         }
+    }
+}
+
+impl std::fmt::Display for Solver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Solver::Auto => "auto",
+            Solver::Linfa => "linfa",
+            Solver::Sparse => "sparse",
+        })
     }
 }
 

@@ -12,7 +12,7 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use ndarray::Array1;
 
-use super::fit::softmax;
+use super::linear::{log_sum_exp, softmax};
 use crate::features::SparseVector;
 
 /// The multinomial problem over the rows to fit (with oversampling repeats as repeated indices).
@@ -40,11 +40,6 @@ impl Problem<'_> {
         let weights = w.slice(ndarray::s![..self.n_features * self.k]);
         0.5 * self.alpha * weights.dot(&weights)
     }
-}
-
-fn log_sum_exp(scores: &[f64]) -> f64 {
-    let max = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    max + scores.iter().map(|s| (s - max).exp()).sum::<f64>().ln()
 }
 
 impl CostFunction for Problem<'_> {
