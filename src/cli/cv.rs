@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget};
 use serde_json::json;
 
 use super::shared::{write_metrics, FeaturizerArgs, LabelInput, SavedConfig, TrainingArgs};
-use crate::features::{FeaturizerConfig, NgramRange};
+use crate::features::{FeaturizerConfig, DEFAULT_CHAR_NGRAMS};
 use crate::labels::LabelledData;
 use crate::model::cv::{assign_folds, cross_validate_folds, folds_from_values};
 use crate::model::ValidTrainParams;
@@ -200,7 +200,7 @@ pub fn run(args: Args) -> Result<u8> {
 /// The featurizer settings `--grid` tries, starting from the flags' configuration.
 fn grid_configs(base: &FeaturizerConfig) -> Vec<FeaturizerConfig> {
     let mut configs = Vec::new();
-    for char_ngrams in [Some(NgramRange::new(2, 5)), None] {
+    for char_ngrams in [Some(DEFAULT_CHAR_NGRAMS), None] {
         for min_df in [1, 2] {
             for (stop_words, negation) in [(false, false), (true, false), (false, true), (true, true)] {
                 configs.push(FeaturizerConfig {

@@ -61,7 +61,7 @@ struct CheckArgs {
     speakers: PathBuf,
 
     /// Most rows one source may contribute.
-    #[arg(long, value_name = "N", default_value_t = 40)]
+    #[arg(long, value_name = "N", default_value_t = CheckSettings::default().max_per_source)]
     max_per_source: usize,
 
     /// Also print the distribution per speaker.

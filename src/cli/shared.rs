@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use std::io::Write as _;
 
 use crate::extract::SpeakerIndex;
-use crate::features::{FeaturizerConfig, NgramRange, Weighting};
+use crate::features::{FeaturizerConfig, NgramRange, Weighting, DEFAULT_CHAR_NGRAMS};
 use crate::labels::{read_labels, Grouping, LabelledData, ReadOptions};
 use crate::model::{ClassBalance, LabelFileDigest, Solver, StanceModel, TrainParams};
 
@@ -122,14 +122,14 @@ pub struct FeaturizerArgs {
     pub config: Option<PathBuf>,
 
     /// Word n-gram lengths, e.g. 1-2 (unigrams and bigrams).
-    #[arg(long, value_name = "MIN-MAX", default_value = "1-2")]
+    #[arg(long, value_name = "MIN-MAX", default_value_t = FeaturizerConfig::default().word_ngrams)]
     pub ngrams: NgramRange,
 
     /// Also use character n-grams of these lengths within words.
     #[arg(
         long,
         value_name = "MIN-MAX",
-        default_value = "2-5",
+        default_value_t = DEFAULT_CHAR_NGRAMS,
         conflicts_with = "no_char_ngrams"
     )]
     pub char_ngrams: NgramRange,
@@ -139,15 +139,15 @@ pub struct FeaturizerArgs {
     pub no_char_ngrams: bool,
 
     /// Keep only terms found in at least this many training statements.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = FeaturizerConfig::default().min_df)]
     pub min_df: usize,
 
     /// Keep at most this many terms (the most frequent); 0 for no limit.
-    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    #[arg(long, value_name = "N", default_value_t = FeaturizerConfig::default().max_features.unwrap_or(0))]
     pub max_features: usize,
 
     /// Feature values: binary, tf or tf-idf (IDF learned at training time and stored).
-    #[arg(long, value_name = "KIND", default_value = "tf-idf")]
+    #[arg(long, value_name = "KIND", default_value_t = FeaturizerConfig::default().weighting)]
     pub weighting: Weighting,
 
     /// Use raw term counts instead of 1 + ln(count).
@@ -217,26 +217,26 @@ pub struct SavedConfig {
 pub struct TrainingArgs {
     /// Candidate L2 strengths (linfa's alpha = 1/C of scikit-learn), comma-separated; grouped
     /// cross-validation picks the best per task.
-    #[arg(long = "alpha", value_name = "A,B,…", value_delimiter = ',', allow_negative_numbers = true, default_values_t = [0.3, 1.0, 3.0, 10.0])]
+    #[arg(long = "alpha", value_name = "A,B,…", value_delimiter = ',', allow_negative_numbers = true, default_values_t = TrainParams::default().alphas)]
     pub alphas: Vec<f64>,
 
     /// Cross-validation folds (grouped by --group-by, default the source article).
-    #[arg(long, value_name = "K", default_value_t = 5)]
+    #[arg(long, value_name = "K", default_value_t = TrainParams::default().folds)]
     pub folds: usize,
 
     /// L-BFGS iteration limit per fit.
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = TrainParams::default().max_iterations)]
     pub max_iterations: u64,
 
     /// Class imbalance: `oversample` repeats rows of smaller classes up to the largest (the same as
     /// class weights n_max/n_class, which linfa-logistic lacks), or `none`.
-    #[arg(long, value_name = "HOW", default_value = "oversample")]
+    #[arg(long, value_name = "HOW", default_value_t = TrainParams::default().balance)]
     pub balance: ClassBalance,
 
     /// auto: linfa-logistic on a dense matrix up to 1M cells (rows × features), the sparse solver
     /// above; linfa: always linfa-logistic (the reference); sparse: always the sparse solver. Both
     /// minimise the same objective with the same L-BFGS.
-    #[arg(long, value_name = "SOLVER", default_value = "auto")]
+    #[arg(long, value_name = "SOLVER", default_value_t = TrainParams::default().solver)]
     pub solver: Solver,
 
     /// Naive-Bayes log-count-ratio scaling of features before the logistic model, one-vs-rest per
@@ -374,5 +374,26 @@ impl clap::ValueEnum for crate::report::render::Format {
             crate::report::render::Format::Markdown => value.alias("md"),
             _ => value,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        featurizer: FeaturizerArgs,
+        #[command(flatten)]
+        training: TrainingArgs,
+    }
+
+    #[test]
+    fn flags_left_out_give_the_library_defaults() {
+        let flags = Flags::parse_from(["stance"]);
+        assert_eq!(flags.featurizer.config(), FeaturizerConfig::default());
+        assert_eq!(flags.training.params(), TrainParams::default());
     }
 }

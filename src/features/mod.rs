@@ -47,11 +47,15 @@ pub struct FeaturizerConfig {
     pub negation: bool,
 }
 
+/// The character n-gram lengths used unless the user says otherwise (`FeaturizerConfig::default`,
+/// and `--char-ngrams` when given without `--no-char-ngrams`).
+pub const DEFAULT_CHAR_NGRAMS: NgramRange = NgramRange { min: 2, max: 5 };
+
 impl Default for FeaturizerConfig {
     fn default() -> Self {
         FeaturizerConfig {
             word_ngrams: NgramRange::new(1, 2),
-            char_ngrams: Some(NgramRange::new(2, 5)),
+            char_ngrams: Some(DEFAULT_CHAR_NGRAMS),
             min_df: 2,
             max_features: Some(20_000),
             weighting: Weighting::TfIdf,
