@@ -8,10 +8,10 @@
 //! (Buckets of eight slots on one cache line, compared without branches, measured slower: the
 //! eight comparisons cost more than the second probes they save.)
 
-use super::ngrams;
+use super::hash;
 use super::vocabulary::Vocabulary;
 
-/// The index of vocabulary terms by hash (`ngrams::term_hash`), to their rank.
+/// The index of vocabulary terms by hash (`hash::term_hash`), to their rank.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct HashIndex {
     /// Fingerprint << `rank_bits` | (rank + 1) per slot; 0 where none.
@@ -34,7 +34,7 @@ impl HashIndex {
         let mut index = HashIndex::empty((terms.len() * 2).next_power_of_two().max(16), terms.len());
         let mut fingerprints = std::collections::HashSet::with_capacity(terms.len());
         for (rank, &column) in rank_order.iter().enumerate() {
-            let hash = ngrams::term_hash(&terms[column as usize]);
+            let hash = hash::term_hash(&terms[column as usize]);
             if !fingerprints.insert(hash >> index.rank_bits) {
                 return None;
             }
@@ -137,14 +137,14 @@ mod tests {
             .vocabulary()
             .terms()
             .iter()
-            .map(|t| ngrams::term_hash(t))
+            .map(|t| hash::term_hash(t))
             .collect();
         for (column, &hash) in hashes.iter().enumerate() {
             let rank = index.get(hash).expect("in the vocabulary");
             assert_eq!(f.rank_order()[rank as usize] as usize, column);
         }
         let absent: Vec<u64> = (0..10_000)
-            .map(|i| ngrams::term_hash(&format!("absent{i}")))
+            .map(|i| hash::term_hash(&format!("absent{i}")))
             .collect();
         assert!(absent.iter().all(|&h| index.get(h).is_none()));
         // The batch lookup gives the same ranks, absent terms dropped.
@@ -167,16 +167,14 @@ mod tests {
         let terms: Vec<String> = (0..14).map(|i| format!("t{i}")).collect();
         let mut index = HashIndex::empty(16, terms.len());
         for (rank, term) in terms.iter().enumerate() {
-            index.insert(ngrams::term_hash(term), rank as u32);
+            index.insert(hash::term_hash(term), rank as u32);
         }
         for (rank, term) in terms.iter().enumerate() {
-            assert_eq!(index.get(ngrams::term_hash(term)), Some(rank as u32), "{term}");
+            assert_eq!(index.get(hash::term_hash(term)), Some(rank as u32), "{term}");
         }
-        let absent: Vec<u64> = (0..100)
-            .map(|i| ngrams::term_hash(&format!("absent{i}")))
-            .collect();
+        let absent: Vec<u64> = (0..100).map(|i| hash::term_hash(&format!("absent{i}"))).collect();
         assert!(absent.iter().all(|&h| index.get(h).is_none()));
-        let hashes: Vec<u64> = terms.iter().map(|t| ngrams::term_hash(t)).chain(absent).collect();
+        let hashes: Vec<u64> = terms.iter().map(|t| hash::term_hash(t)).chain(absent).collect();
         let (mut scratch, mut ranks) = (Vec::new(), Vec::new());
         index.for_each_rank(&hashes, &mut scratch, |rank| ranks.push(rank));
         assert_eq!(ranks, (0..14).collect::<Vec<u32>>());

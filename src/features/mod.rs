@@ -6,6 +6,7 @@
 //! building one needs no sort; prediction never builds a dense row.
 
 pub mod filters;
+pub mod hash;
 mod hash_index;
 pub mod ngrams;
 pub mod tokenize;

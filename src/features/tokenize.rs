@@ -41,7 +41,7 @@ pub struct Words {
     buffer: String,
     /// One per word after `read`; none after `read_hashes_only`.
     spans: Vec<WordSpan>,
-    /// `ngrams::word_hash` of each normalised word (not negated).
+    /// `hash::word_hash` of each normalised word (not negated).
     hashes: Vec<u64>,
     /// Whether `buffer` and `spans` hold every word (else only the words that are not plain ASCII).
     has_text: bool,
@@ -129,14 +129,14 @@ impl Words {
                 i += width;
             }
             if plain {
-                self.push_plain(text, start..i, super::ngrams::plain_word_hash(bytes, start..i));
+                self.push_plain(text, start..i, super::hash::plain_word_hash(bytes, start..i));
                 continue;
             }
             let normalized_start = self.buffer.len();
             normalize_word_into(&text[start..i], &mut self.buffer);
             if self.buffer.len() > normalized_start {
                 let word = &self.buffer.as_bytes()[normalized_start..];
-                self.hashes.push(super::ngrams::word_hash(word, false));
+                self.hashes.push(super::hash::word_hash(word, false));
                 if keep_text {
                     self.spans.push(WordSpan {
                         start,
@@ -193,7 +193,7 @@ impl Words {
                     negated: false,
                 });
                 let word = &self.buffer.as_bytes()[normalized_start..];
-                self.hashes.push(super::ngrams::word_hash(word, false));
+                self.hashes.push(super::hash::word_hash(word, false));
             }
         }
     }
@@ -233,7 +233,7 @@ impl Words {
         &self.buffer[span.normalized_start..span.normalized_end]
     }
 
-    /// The hash of word `i` as word n-grams use it (`ngrams::term_hash` of the word alone is
+    /// The hash of word `i` as word n-grams use it (`hash::term_hash` of the word alone is
     /// derived from it).
     pub fn hash(&self, i: usize) -> u64 {
         self.hashes[i]
@@ -303,7 +303,7 @@ fn alnum_prefix(group: u64) -> usize {
 fn ascii_alnum_run(bytes: &[u8]) -> usize {
     let mut run = 0;
     while run < bytes.len() {
-        let prefix = alnum_prefix(super::ngrams::eight_bytes_at(bytes, run));
+        let prefix = alnum_prefix(super::hash::eight_bytes_at(bytes, run));
         run += prefix;
         if prefix < 8 {
             break;
@@ -313,14 +313,14 @@ fn ascii_alnum_run(bytes: &[u8]) -> usize {
 }
 
 /// The end of the run of ASCII letters and digits that starts at `start`, and the
-/// `ngrams::plain_word_hash` of that run: each group of eight bytes is loaded once, to find the
+/// `hash::plain_word_hash` of that run: each group of eight bytes is loaded once, to find the
 /// run's end and to hash it.
 #[inline]
 fn plain_run(bytes: &[u8], start: usize) -> (usize, u64) {
-    let mut hash = super::ngrams::WordHash::plain();
+    let mut hash = super::hash::WordHash::plain();
     let mut end = start;
     while end < bytes.len() {
-        let group = super::ngrams::eight_bytes_at(bytes, end);
+        let group = super::hash::eight_bytes_at(bytes, end);
         let prefix = alnum_prefix(group);
         if prefix > 0 {
             hash.absorb(group | (0x20 * ONES), prefix);
