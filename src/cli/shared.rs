@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use std::io::Write as _;
 
 use crate::extract::SpeakerIndex;
-use crate::features::{FeaturizerConfig, NgramRange, Weighting, DEFAULT_CHAR_NGRAMS};
+use crate::features::{FeaturizerConfig, NgramRange, TargetFeatures, Weighting, DEFAULT_CHAR_NGRAMS};
 use crate::labels::{read_labels, Grouping, LabelledData, ReadOptions};
 use crate::model::{ClassBalance, LabelFileDigest, Solver, StanceModel, TrainParams};
 
@@ -165,6 +165,20 @@ pub struct FeaturizerArgs {
     /// Mark words after a negation ("no", "not", "never", "…n't"), up to the end of the clause.
     #[arg(long)]
     pub negation: bool,
+
+    /// Target-aware terms, comma-separated: `mentions` (a term per mention of a target, found
+    /// with the per-target lexicons stored in the model), `window` (the word n-grams within
+    /// --target-window words of a mention), `cues` (negation and opposition cues in that window).
+    #[arg(long, value_name = "mentions,window,cues", value_delimiter = ',', value_parser = ["mentions", "window", "cues"])]
+    pub target_features: Vec<String>,
+
+    /// Words on each side of a target mention that --target-features window and cues look at.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub target_window: usize,
+
+    /// Add terms for the sign and strength of words in VADER's sentiment lexicon (negation-aware).
+    #[arg(long)]
+    pub sentiment_lexicon: bool,
 }
 
 impl FeaturizerArgs {
@@ -197,6 +211,11 @@ impl FeaturizerArgs {
             l2_normalize: !self.no_l2,
             stop_words: self.stop_words,
             negation: self.negation,
+            targets: (!self.target_features.is_empty()).then(|| {
+                let on = |part: &str| self.target_features.iter().any(|p| p == part);
+                TargetFeatures::standard(on("mentions"), on("window"), on("cues"), self.target_window)
+            }),
+            sentiment_lexicon: self.sentiment_lexicon,
         }
     }
 }

@@ -121,7 +121,7 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 /// Words that open a negated span.
-fn is_negation(word: &str) -> bool {
+pub(crate) fn is_negation(word: &str) -> bool {
     matches!(
         word,
         "not" | "no" | "never" | "nor" | "cannot" | "without" | "neither" | "none" | "nothing"

@@ -14,6 +14,7 @@ pub(crate) const WORD_NGRAM_SEED: u64 = 0x5354_414e_4345_0001;
 const WORD_SEED: u64 = 0x5354_414e_4345_0004;
 const CHAR_NGRAM_SEED: u64 = 0x5354_414e_4345_0002;
 const NEGATED_WORD_SEED: u64 = 0x5354_414e_4345_0003;
+const TAG_SEED: u64 = 0x5354_414e_4345_0005;
 
 /// The hash of one word of a word n-gram: the word's bytes taken eight at a time (the last
 /// group zero-padded), each group folded in with a multiply and rotate, the length and negation
@@ -137,21 +138,35 @@ fn mix(h: u64) -> u64 {
 
 /// The 64-bit hash of a term string, equal to what `TermHashes` computes for it from the words:
 /// `word_hash` of each word chained with `combine`, so a statement's words are hashed once however
-/// many n-grams they are part of; a character n-gram is hashed whole (`char_ngram_hash`). Hashes
-/// live only in memory (the model file stores the terms), so this may change between versions;
-/// `std`'s `DefaultHasher` is not used because it is seeded per process in `HashMap`s and
-/// unspecified.
+/// many n-grams they are part of; a character n-gram is hashed whole (`char_ngram_hash`); a tag
+/// (`@assad`) is `tag_hash` of its text, and a tagged n-gram (`@assad~must go`) chains its words
+/// onto that. Hashes live only in memory (the model file stores the terms), so this may change
+/// between versions; `std`'s `DefaultHasher` is not used because it is seeded per process in
+/// `HashMap`s and unspecified.
 pub fn term_hash(term: &str) -> u64 {
-    match term.strip_prefix('#') {
-        Some(gram) => char_ngram_hash(gram.as_bytes(), 0..gram.len()),
-        None => term.split(' ').fold(WORD_NGRAM_SEED, |h, word| {
+    let chain = |seed: u64, ngram: &str| {
+        ngram.split(' ').fold(seed, |h, word| {
             let hashed = match word.strip_prefix(NEGATION_MARK) {
                 Some(rest) => word_hash(rest.as_bytes(), true),
                 None => word_hash(word.as_bytes(), false),
             };
             combine(h, hashed)
-        }),
+        })
+    };
+    if let Some(gram) = term.strip_prefix('#') {
+        return char_ngram_hash(gram.as_bytes(), 0..gram.len());
     }
+    match term.strip_prefix('@').map(|tagged| tagged.split_once('~')) {
+        Some(Some((tag, ngram))) => chain(tag_hash(tag.as_bytes()), ngram),
+        Some(None) => tag_hash(&term.as_bytes()[1..]),
+        None => chain(WORD_NGRAM_SEED, term),
+    }
+}
+
+/// The hash of a tag's text: a tag alone is a term of this hash, and a tagged n-gram chains its
+/// words onto it with `combine` as a plain n-gram chains them onto its seed.
+pub(crate) fn tag_hash(text: &[u8]) -> u64 {
+    mix(hash_groups(text, 0..text.len(), TAG_SEED, 0))
 }
 
 #[cfg(test)]

@@ -9,15 +9,19 @@ pub mod filters;
 pub mod hash;
 mod hash_index;
 pub mod ngrams;
+mod sentiment_lexicon;
+pub mod targets;
 pub mod tokenize;
 pub mod vocabulary;
 pub mod weighting;
+mod word_table;
 
 use serde::{Deserialize, Serialize};
 
 use hash_index::HashIndex;
 
 pub use ngrams::NgramRange;
+pub use targets::{TargetFeatures, TargetLexicon};
 pub use tokenize::{tokenize, Token, Words};
 pub use vocabulary::{Vocabulary, VocabularyLimits};
 pub use weighting::Weighting;
@@ -46,6 +50,17 @@ pub struct FeaturizerConfig {
     /// Mark words after a negation, up to the end of the clause, with `neg_` (default false).
     #[serde(default)]
     pub negation: bool,
+    /// Target-aware terms: mentions, n-grams and cues near a target's mentions, with the
+    /// per-target lexicons (default none; absent in older model files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<TargetFeatures>,
+    /// Terms for the sign and strength of VADER lexicon words (default false).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sentiment_lexicon: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// The character n-gram lengths used unless the user says otherwise (`FeaturizerConfig::default`,
@@ -64,6 +79,8 @@ impl Default for FeaturizerConfig {
             l2_normalize: true,
             stop_words: false,
             negation: false,
+            targets: None,
+            sentiment_lexicon: false,
         }
     }
 }
@@ -102,15 +119,19 @@ struct TermScratch {
     /// Indices of the words left for word n-grams.
     kept: Vec<u32>,
     chars: ngrams::CharScratch,
+    targets: targets::TargetScratch,
 }
 
 impl FeaturizerConfig {
     /// Emits the terms (word n-grams over the words left after negation marking and stop-word
-    /// removal, then character n-grams over every word) of `text`, in text order, repeats
-    /// included. Fitting collects them as strings and scoring as hashes, from this one walk.
+    /// removal, then character n-grams over every word, then target-aware and lexicon terms) of
+    /// `text`, in text order, repeats included. Fitting collects them as strings and scoring as
+    /// hashes, from this one walk.
     fn emit_terms(&self, text: &str, scratch: &mut TermScratch, sink: &mut impl ngrams::TermSink) {
         let words = &mut scratch.words;
-        if sink.needs_text() || self.negation || self.stop_words || self.char_ngrams.is_some() {
+        let needs_text =
+            self.negation || self.stop_words || self.char_ngrams.is_some() || self.sentiment_lexicon;
+        if sink.needs_text() || needs_text {
             words.read(text);
         } else {
             words.read_hashes_only(text);
@@ -130,6 +151,12 @@ impl FeaturizerConfig {
         sink.word_ngrams(words, &scratch.kept, self.word_ngrams);
         if let Some(range) = self.char_ngrams {
             ngrams::char_ngrams(words, range, &mut scratch.chars, sink);
+        }
+        if let Some(targets) = &self.targets {
+            targets.emit(words, self.word_ngrams, &mut scratch.targets, sink);
+        }
+        if self.sentiment_lexicon {
+            sentiment_lexicon::emit(words, sink);
         }
     }
 
@@ -302,6 +329,9 @@ impl Featurizer {
         }
         if self.idf.iter().any(|v| !v.is_finite()) {
             return Err("IDF values must be finite".into());
+        }
+        if let Some(targets) = &self.config.targets {
+            targets.validate()?;
         }
         Ok(())
     }
@@ -481,6 +511,41 @@ mod tests {
         let f = Featurizer::fit(c, &["war"]);
         assert!(f.vocabulary().terms().contains(&"#war".to_string()));
         assert_eq!(f.transform("war").nnz(), f.n_features());
+    }
+
+    #[test]
+    fn the_scoring_hashes_are_the_hashes_of_the_fitted_terms_with_every_family_on() {
+        let c = FeaturizerConfig {
+            negation: true,
+            targets: Some(TargetFeatures::standard(true, true, true, 3)),
+            sentiment_lexicon: true,
+            ..FeaturizerConfig::default()
+        };
+        for text in [
+            "We condemn the illegal strikes on the Syrian government, not a good idea",
+            "Assad must go; air strikes alone will not defeat Daesh",
+            "François ﬁght — ça ira, don't bomb",
+            "",
+            "strike",
+        ] {
+            let strings = c.terms(text);
+            let mut hashes = ngrams::TermHashes::default();
+            c.term_hashes_into(text, &mut TermScratch::default(), &mut hashes);
+            let expected: Vec<u64> = strings.iter().map(|t| hash::term_hash(t)).collect();
+            assert_eq!(hashes.hashes, expected, "{text}");
+        }
+        assert!(c
+            .terms("We oppose the strikes")
+            .contains(&"@military_action!cue".to_string()));
+    }
+
+    #[test]
+    fn families_that_are_off_leave_the_stored_config_as_before() {
+        let json = serde_json::to_string(&FeaturizerConfig::default()).unwrap();
+        assert!(
+            !json.contains("targets") && !json.contains("sentiment_lexicon"),
+            "{json}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Character n-grams are written with a leading `#` and the word padded with `_`
 //! (`#_ass`, `#ssa`), which cannot collide with word n-grams: words never hold `#`, `_` or spaces.
 
-use super::hash::{char_ngram_hash, combine, word_hash, NEGATION_MARK, WORD_NGRAM_SEED};
+use super::hash::{char_ngram_hash, combine, tag_hash, word_hash, NEGATION_MARK, WORD_NGRAM_SEED};
 use super::tokenize::Words;
 
 /// An inclusive range of n-gram lengths, e.g. 1–2 for unigrams and bigrams.
@@ -68,6 +68,35 @@ pub trait TermSink {
     /// A character n-gram, `bytes[span]`, given without its `#` mark; `bytes` may go on past
     /// the gram.
     fn char_ngram(&mut self, bytes: &[u8], span: std::ops::Range<usize>);
+    /// A tag alone, written `@` + its text (`@assad`, `@lex--`).
+    fn tag(&mut self, tag: &Tag);
+    /// The word n-grams of the words `span` of `words` (every word, no negation marks), each
+    /// written `@` + the tag's text + `~` + the n-gram (`@assad~must go`).
+    fn tagged_ngrams(&mut self, tag: &Tag, words: &Words, span: std::ops::Range<usize>, range: NgramRange);
+}
+
+/// A feature family's mark on a term (`@assad`, `@assad~must go`), with its hash computed once.
+/// Tags start with `@`, which words never hold, so tagged terms cannot be mistaken for words or
+/// character n-grams (`#`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    text: String,
+    hash: u64,
+}
+
+impl Tag {
+    /// The tag of this text (written after the `@`; it must not hold `~`).
+    pub fn new(text: &str) -> Tag {
+        Tag {
+            text: text.to_string(),
+            hash: tag_hash(text.as_bytes()),
+        }
+    }
+
+    /// The tag's text, without the `@`.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
 }
 
 /// Collects terms as strings.
@@ -101,6 +130,29 @@ impl TermSink for TermStrings {
         // Grams are cut at character boundaries of normalised words: always valid UTF-8.
         self.terms
             .push(format!("#{}", String::from_utf8_lossy(&bytes[span])));
+    }
+
+    fn tag(&mut self, tag: &Tag) {
+        self.terms.push(format!("@{}", tag.text));
+    }
+
+    fn tagged_ngrams(&mut self, tag: &Tag, words: &Words, span: std::ops::Range<usize>, range: NgramRange) {
+        let mut ngram = String::new();
+        for start in span.clone() {
+            ngram.clear();
+            ngram.push('@');
+            ngram.push_str(&tag.text);
+            ngram.push('~');
+            for (length, word) in (1..=range.max).zip(start..span.end) {
+                if length > 1 {
+                    ngram.push(' ');
+                }
+                ngram.push_str(words.text(word));
+                if length >= range.min {
+                    self.terms.push(ngram.clone());
+                }
+            }
+        }
     }
 }
 
@@ -147,6 +199,24 @@ impl TermSink for TermHashes {
 
     fn char_ngram(&mut self, bytes: &[u8], span: std::ops::Range<usize>) {
         self.hashes.push(char_ngram_hash(bytes, span));
+    }
+
+    fn tag(&mut self, tag: &Tag) {
+        self.hashes.push(tag.hash);
+    }
+
+    fn tagged_ngrams(&mut self, tag: &Tag, words: &Words, span: std::ops::Range<usize>, range: NgramRange) {
+        let word_hashes = &words.hashes()[span];
+        let n = word_hashes.len();
+        for start in 0..n {
+            let mut ngram = tag.hash;
+            for (offset, &word) in word_hashes[start..n.min(start + range.max)].iter().enumerate() {
+                ngram = combine(ngram, word);
+                if offset + 1 >= range.min {
+                    self.hashes.push(ngram);
+                }
+            }
+        }
     }
 }
 
