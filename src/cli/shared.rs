@@ -179,6 +179,11 @@ pub struct FeaturizerArgs {
     /// Add terms for the sign and strength of words in VADER's sentiment lexicon (negation-aware).
     #[arg(long)]
     pub sentiment_lexicon: bool,
+
+    /// Scale word n-grams, character n-grams and tagged (target, lexicon) terms to unit length
+    /// each on their own instead of together.
+    #[arg(long)]
+    pub normalize_families_apart: bool,
 }
 
 impl FeaturizerArgs {
@@ -216,6 +221,7 @@ impl FeaturizerArgs {
                 TargetFeatures::standard(on("mentions"), on("window"), on("cues"), self.target_window)
             }),
             sentiment_lexicon: self.sentiment_lexicon,
+            normalize_families_apart: self.normalize_families_apart,
         }
     }
 }

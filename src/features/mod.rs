@@ -57,6 +57,11 @@ pub struct FeaturizerConfig {
     /// Terms for the sign and strength of VADER lexicon words (default false).
     #[serde(default, skip_serializing_if = "is_false")]
     pub sentiment_lexicon: bool,
+    /// With `l2_normalize`: scale word n-grams, character n-grams and tagged terms (target and
+    /// lexicon) to unit length each on their own, as a union of three vectorizers would, so that
+    /// the hundreds of character n-grams of a statement do not drown its few words (default false).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub normalize_families_apart: bool,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -81,6 +86,7 @@ impl Default for FeaturizerConfig {
             negation: false,
             targets: None,
             sentiment_lexicon: false,
+            normalize_families_apart: false,
         }
     }
 }
@@ -232,6 +238,26 @@ struct Ranks {
     rank_of: Vec<u32>,
     /// IDF by rank.
     idf: Vec<f64>,
+    /// The family of each rank's term (`TermFamily as u8`).
+    family: Vec<u8>,
+}
+
+/// The kinds of terms whose values `normalize_families_apart` scales apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermFamily {
+    Word = 0,
+    Char = 1,
+    Tagged = 2,
+}
+
+impl TermFamily {
+    fn of(term: &str) -> TermFamily {
+        match term.as_bytes().first() {
+            Some(b'#') => TermFamily::Char,
+            Some(b'@') => TermFamily::Tagged,
+            _ => TermFamily::Word,
+        }
+    }
 }
 
 impl Ranks {
@@ -247,10 +273,15 @@ impl Ranks {
             .iter()
             .map(|&c| idf.get(c as usize).copied().unwrap_or(0.0))
             .collect();
+        let family = column_of
+            .iter()
+            .map(|&c| TermFamily::of(&vocabulary.terms()[c as usize]) as u8)
+            .collect();
         Ranks {
             column_of,
             rank_of,
             idf,
+            family,
         }
     }
 }
@@ -427,7 +458,16 @@ impl Featurizer {
                 *value *= self.ranks.idf[rank as usize];
             }
         }
-        if self.config.l2_normalize {
+        if self.config.l2_normalize && self.config.normalize_families_apart {
+            let mut norms = [0.0f64; 3];
+            for (value, &rank) in vector.values.iter().zip(&vector.columns) {
+                norms[usize::from(self.ranks.family[rank as usize])] += value * value;
+            }
+            let scales = norms.map(|n| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 });
+            for (value, &rank) in vector.values.iter_mut().zip(&vector.columns) {
+                *value *= scales[usize::from(self.ranks.family[rank as usize])];
+            }
+        } else if self.config.l2_normalize {
             weighting::l2_normalize(&mut vector.values);
         }
     }
