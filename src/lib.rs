@@ -8,6 +8,7 @@
 //! report's aggregator; [`cli`] is the command layer.
 
 pub mod io;
+pub mod text;
 
 pub mod extract;
 pub mod features;

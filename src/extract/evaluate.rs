@@ -16,8 +16,8 @@ use std::io::Read;
 
 use thiserror::Error;
 
-use super::attribution::fold_phrase;
-use super::{Statement, StatementKind};
+use super::statement::{Statement, StatementKind};
+use super::tokens::fold_phrase;
 
 /// One hand-labelled statement: the columns of `labels/statements.csv` that evaluation needs.
 #[derive(Debug, Clone, PartialEq, Eq)]

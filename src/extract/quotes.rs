@@ -14,6 +14,8 @@
 
 use memchr::{memchr, memchr3};
 
+use super::lexicon::{self, Kind};
+
 /// Longest quote accepted, in bytes; a longer "quote" is taken to be a pair of stray marks.
 pub const MAX_QUOTE_BYTES: usize = 8 * 1024;
 
@@ -285,63 +287,6 @@ fn pair_quotes(text: &str, start: usize, end: usize, single: bool, next_opens: b
     kept
 }
 
-/// Abbreviations whose full stop does not end a sentence (compared lowercase, without the stop).
-fn is_abbreviation(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "mr" | "mrs"
-            | "ms"
-            | "dr"
-            | "prof"
-            | "gen"
-            | "sen"
-            | "rep"
-            | "gov"
-            | "lt"
-            | "col"
-            | "sgt"
-            | "capt"
-            | "maj"
-            | "adm"
-            | "cmdr"
-            | "st"
-            | "jr"
-            | "sr"
-            | "rev"
-            | "hon"
-            | "pres"
-            | "inc"
-            | "ltd"
-            | "co"
-            | "corp"
-            | "vs"
-            | "no"
-            | "nos"
-            | "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-            | "mt"
-            | "ft"
-            | "ave"
-            | "approx"
-            | "fig"
-            | "vol"
-            | "gov't"
-            | "est"
-            | "dept"
-    )
-}
-
 /// Whether the full stop at `dot` belongs to an abbreviation (`Mr.`, `U.S.`, an initial).
 fn dot_is_abbreviation(text: &str, para_start: usize, dot: usize) -> bool {
     let before = &text[para_start..dot];
@@ -362,7 +307,7 @@ fn dot_is_abbreviation(text: &str, para_start: usize, dot: usize) -> bool {
     if let (Some(c), None) = (chars.next(), chars.next()) {
         return c.is_uppercase(); // an initial: J. Smith
     }
-    is_abbreviation(word)
+    lexicon::is(&word.to_ascii_lowercase(), Kind::ABBREVIATION)
 }
 
 /// Whether a sentence may start at `at` (after white space): a capital, a digit, an opening mark.

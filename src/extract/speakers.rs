@@ -2,7 +2,7 @@
 //!
 //! Lookups are accent- and case-insensitive because sources disagree on both (`François
 //! Hollande`, `Francois Hollande`, `the French president`, `the French President`): every alias
-//! is folded the same way sentences are (see [`super::attribution::fold_phrase`]), and one
+//! is folded the same way sentences are (see [`super::tokens::fold_phrase`]), and one
 //! Aho-Corasick automaton over the folded aliases finds all mentions of a sentence in one pass.
 //! Aliases written with a capital letter only match text with a capital letter, so the alias
 //! `Trump` does not match "trump card".
@@ -13,7 +13,8 @@ use std::io::Read;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use thiserror::Error;
 
-use super::attribution::{descriptor_key, fold_phrase, fold_words, is_nationality_key, is_role_head};
+use super::lexicon::{descriptor_key, is, is_nationality_key, Kind};
+use super::tokens::{fold_phrase, fold_words};
 
 /// A speaker's gender, used to resolve `he` and `she`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -214,11 +215,9 @@ impl SpeakerIndex {
                 candidates.push(k.to_string());
             }
         }
-        for prefix in [
-            "the ", "mr ", "mr. ", "mrs ", "mrs. ", "ms ", "ms. ", "dr ", "dr. ",
-        ] {
-            if let Some(stripped) = k.strip_prefix(prefix) {
-                candidates.push(stripped.to_string());
+        if let Some((first, rest)) = k.split_once(' ') {
+            if first == "the" || is(first, Kind::HONORIFIC) {
+                candidates.push(rest.to_string());
             }
         }
         candidates.iter().find_map(|c| self.keys.get(c).copied())
@@ -240,6 +239,16 @@ impl SpeakerIndex {
         self.patterns.get(pattern).copied().unwrap_or((0, false, false))
     }
 
+    /// The descriptor keys of `speaker`'s aliases (title words and nationalities, as produced by
+    /// [`descriptor_key`]).
+    pub(crate) fn descriptors(&self, speaker: usize) -> impl Iterator<Item = &str> {
+        self.descriptors
+            .get(speaker)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
     /// Whether any alias of `speaker` gives a nationality (`French`, `Russian`, `U.S.`).
     pub(crate) fn has_nationality(&self, speaker: usize) -> bool {
         self.descriptors
@@ -251,7 +260,7 @@ impl SpeakerIndex {
     pub(crate) fn has_any_role(&self, speaker: usize) -> bool {
         self.descriptors
             .get(speaker)
-            .is_some_and(|d| d.iter().any(|k| is_role_head(k)))
+            .is_some_and(|d| d.iter().any(|k| is(k, Kind::ROLE_HEAD)))
     }
 
     /// Whether any alias of `speaker` contains the descriptor `key` (a title word or nationality,
@@ -343,11 +352,11 @@ fn is_role_alias(words: &[String]) -> bool {
     }
     let n = words.len();
     let last = words[n - 1].as_str();
-    is_role_head(last)
+    is(last, Kind::ROLE_HEAD)
         || (n >= 3
             && matches!(last, "state" | "government")
             && words[n - 2] == "of"
-            && is_role_head(&words[n - 3]))
+            && is(&words[n - 3], Kind::ROLE_HEAD))
 }
 
 #[cfg(test)]

@@ -6,9 +6,6 @@
 //! a buffer that is reused from statement to statement, so the scoring path allocates nothing once
 //! warm; `tokenize` is the same split as owned tokens.
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
-
 /// One word of a statement: its normalised form and where it stands in the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -370,8 +367,9 @@ fn split_words(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// Appends the normalised form of one word to `out`: NFKC, accents removed ("François" →
-/// "francois"), apostrophes made straight, lower case.
+/// Appends the normalised form of one word to `out`: the crate's one fold ([`crate::text::fold`]:
+/// compatibility forms, accents removed ("François" → "francois"), apostrophes made straight,
+/// lower case); plain ASCII words are only lower-cased, which is what the fold does to them.
 pub fn normalize_word_into(word: &str, out: &mut String) {
     if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
         // NFKC and accent folding change nothing in plain ASCII letters and digits.
@@ -380,14 +378,7 @@ pub fn normalize_word_into(word: &str, out: &mut String) {
         out[start..].make_ascii_lowercase();
         return;
     }
-    let compatible: String = word.nfkc().collect();
-    out.extend(
-        compatible
-            .nfd()
-            .filter(|&c| !is_combining_mark(c))
-            .map(|c| if is_apostrophe(c) { '\'' } else { c })
-            .flat_map(char::to_lowercase),
-    );
+    crate::text::fold_into(word, out);
 }
 
 /// The normalised form of one word (see `normalize_word_into`).
@@ -410,6 +401,17 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.text).collect()
+    }
+
+    proptest::proptest! {
+        /// `Words::read` lower-cases plain words (ASCII letters, digits, straight apostrophes)
+        /// itself instead of calling the crate's fold: the same result.
+        #[test]
+        fn plain_word_fast_path_equals_the_crate_fold(word in "[A-Za-z0-9]{1,6}('[A-Za-z0-9]{1,6}){0,2}") {
+            let mut words = Words::default();
+            words.read(&word);
+            proptest::prop_assert_eq!(words.to_tokens()[0].text.clone(), crate::text::fold(&word));
+        }
     }
 
     #[test]

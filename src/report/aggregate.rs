@@ -190,7 +190,7 @@ pub struct Report {
 }
 
 fn fold(name: &str) -> String {
-    crate::features::tokenize::normalize_word(name)
+    crate::text::fold(name)
 }
 
 /// Aggregates classified statements into a per-speaker report (all at once; `Aggregator` does

@@ -14,33 +14,13 @@
 //! clause's verb or words after the quote are outside the marks, so the statement is reported and
 //! keeps the marks). [`classify_clause`] draws that line.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use super::attribution::{build_lexicon, find_subject, SentenceAnalysis, Subject, TokKind, Who};
+use super::cast::Who;
+use super::lexicon::{cue_verb, is, Kind, Shape, PHRASES};
+use super::mentions::SentenceAnalysis;
 use super::quotes::Quote;
-
-/// The grammar of a cue: what may follow it and where its clause starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// `said`, `stressed`, `warned`: a that-clause, a clause without `that`, a quote or a colon.
-    Say,
-    /// Like `Say`, but only a that-clause, a quote or a colon (`maintained that`, `asked whether`).
-    SayThat,
-    /// `told` + listener + (`that` | quote | colon).
-    Tell,
-    /// `pointed to` + noun phrase, `pointed out (that)`.
-    PointTo,
-    /// `described` + object + `as` ...: the clause starts right after the verb.
-    Describe,
-    /// `promised`, `vowed`, `pledged` + (`to` | `that`).
-    Intent,
-    /// `according to` + source.
-    According,
-    /// A fixed phrase ending in a link word (`set out his case ... for`, `reaffirmed ... view
-    /// that`, `offered ... support for`): the clause starts after the link.
-    Phrase,
-}
+use super::statement::MAX_STATEMENT_BYTES;
+use super::subject::{find_subject, Subject};
+use super::tokens::TokKind;
 
 /// One speech cue in a sentence, with its subject, resolved speakers and clause (token indices).
 #[derive(Debug, Clone)]
@@ -53,8 +33,6 @@ pub struct Cue {
     pub cue_last: usize,
     /// The cue's grammar.
     pub shape: Shape,
-    /// The verb is an `-ing` participle (`saying`, `telling lawmakers`).
-    pub participle: bool,
     /// Who the grammar says is speaking.
     pub subject: Subject,
     /// First token of the attribution: the subject, or the verb when the subject follows it.
@@ -70,189 +48,19 @@ pub struct Cue {
     pub speakers: Vec<Who>,
 }
 
-// Lexicon of cue grammar (folded words, a final dot ignored), compiled once.
-
-const PHRASE_VERB: u16 = 1 << 0;
-const ADVERBIAL: u16 = 1 << 1;
-const TIME: u16 = 1 << 2;
-const WEEKDAY_MONTH: u16 = 1 << 3;
-const VERBISH: u16 = 1 << 4;
-const NP_OPENER: u16 = 1 << 5;
-
-/// Whether `w` starts any fixed cue phrase (a quick filter before [`match_phrase`]).
-const PHRASE_VERBS: &str =
-    "set sets setting laid lays laying spelled spelt spells put puts putting made makes making \
-     presented presents presenting outlined outlines outlining pressed presses pressing \
-     reaffirmed reaffirms reaffirming reiterated reiterates reiterating restated restates \
-     repeated repeats expressed expresses expressing voiced voices voicing stated states \
-     offered offers offering pledged pledges pledging gave gives giving signalled signaled \
-     signals declared announced threw throws lent lends";
-
-/// Words that start an adverbial rather than a reported clause after a speech verb.
-const ADVERBIAL_STARTS: &str =
-    "in at on after during before from to with while following referring as when outside inside \
-     ahead for by via through upon amid among under over near without and but or then later \
-     afterwards alongside of about into beside behind since until just shortly recently \
-     publicly privately repeatedly";
-
-const TIME_WORDS: &str =
-    "today yesterday tonight earlier later again also now monday tuesday wednesday thursday \
-     friday saturday sunday repeatedly once recently previously separately bluntly flatly \
-     firmly publicly privately frankly openly";
-
-const WEEKDAYS_AND_MONTHS: &str =
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may \
-     june july august september october november december jan feb mar apr jun jul aug sep sept \
-     oct nov dec";
-
-const VERBISH_WORDS: &str =
-    "is are was were be been being am has have had will would shall should can could may might \
-     must do does did to it's that's there's";
-
-const NOUN_PHRASE_OPENERS: &str =
-    "a an the of for with about against on in at by from as into his her their its our my this \
-     these those no any some every than like called dubbed termed what very most more so too";
-
-/// Whether the folded `word` (a final dot ignored) belongs to the lexicon class `class`.
-fn in_class(word: &str, class: u16) -> bool {
-    static LEXICON: OnceLock<HashMap<&'static str, u16>> = OnceLock::new();
-    LEXICON
-        .get_or_init(|| {
-            build_lexicon(&[
-                (PHRASE_VERBS, PHRASE_VERB),
-                (ADVERBIAL_STARTS, ADVERBIAL),
-                (TIME_WORDS, TIME),
-                (WEEKDAYS_AND_MONTHS, WEEKDAY_MONTH),
-                (VERBISH_WORDS, VERBISH),
-                (NOUN_PHRASE_OPENERS, NP_OPENER),
-            ])
-        })
-        .get(word.trim_end_matches('.'))
-        .is_some_and(|c| c & class != 0)
-}
-
-/// How a cue word behaves: its shape and whether it is a participle.
-fn cue_word(w: &str) -> Option<(Shape, bool)> {
-    use Shape::*;
-    let shape = match w {
-        "said" | "says" | "say" | "stated" | "states" | "added" | "adds" | "stressed" | "stresses"
-        | "insisted" | "insists" | "argued" | "argues" | "claimed" | "claims" | "declared" | "declares"
-        | "announced" | "announces" | "reiterated" | "reiterates" | "emphasised" | "emphasized"
-        | "emphasises" | "emphasizes" | "noted" | "notes" | "explained" | "explains" | "asserted"
-        | "asserts" | "affirmed" | "affirms" | "reaffirmed" | "reaffirms" | "acknowledged"
-        | "acknowledges" | "admitted" | "admits" | "denied" | "denies" | "suggested" | "suggests"
-        | "confirmed" | "confirms" | "contended" | "contends" | "predicted" | "predicts" | "urged"
-        | "urges" | "tweeted" | "tweets" | "wrote" | "writes" | "conceded" | "concedes" | "complained"
-        | "complains" | "cautioned" | "cautions" | "warned" | "warns" | "proclaimed" | "alleged"
-        | "alleges" | "demanded" | "demands" | "continued" | "charged" => Say,
-        "saying" | "stating" | "adding" | "stressing" | "insisting" | "arguing" | "claiming"
-        | "declaring" | "announcing" | "reiterating" | "emphasising" | "emphasizing" | "noting"
-        | "explaining" | "asserting" | "reaffirming" | "acknowledging" | "admitting" | "denying"
-        | "suggesting" | "confirming" | "urging" | "warning" | "cautioning" | "predicting" | "conceding"
-        | "complaining" | "contending" => return Some((Say, true)),
-        "maintained" | "maintains" | "observed" | "remarked" | "recalled" | "recalls" | "responded"
-        | "responds" | "answered" | "commented" | "replied" | "replies" | "asked" | "asks" | "countered"
-        | "counters" => SayThat,
-        "told" | "tells" => Tell,
-        "telling" => return Some((Tell, true)),
-        "pointed" | "points" => PointTo,
-        "pointing" => return Some((PointTo, true)),
-        "described" | "describes" => Describe,
-        "describing" => return Some((Describe, true)),
-        "promised" | "promises" | "vowed" | "vows" | "pledged" | "pledges" | "threatened" | "threatens"
-        | "swore" | "swears" | "offered" => Intent,
-        "promising" | "vowing" | "pledging" | "threatening" => return Some((Intent, true)),
-        _ => return None,
-    };
-    Some((shape, false))
-}
-
-/// A fixed cue phrase: a verb, an optional particle, a noun within `before_noun` words, then a
-/// link word within `after_noun` words (word lists are space-separated).
-struct PhrasePattern {
-    verbs: &'static str,
-    particle: Option<&'static str>,
-    nouns: &'static str,
-    links: &'static str,
-    before_noun: usize,
-    after_noun: usize,
-}
-
-const CASE_NOUNS: &str = "case argument arguments idea proposal plan vision reasons view";
-const CASE_LINKS: &str = "for to of that against";
-const VIEW_NOUNS: &str = "view views position belief stance conviction opinion hope hopes \
-    concern concerns fear fears determination commitment readiness willingness confidence wish \
-    desire intention doubts regret";
-
-const PHRASES: &[PhrasePattern] = &[
-    PhrasePattern {
-        verbs: "set sets setting laid lays laying spelled spelt spells",
-        particle: Some("out"),
-        nouns: CASE_NOUNS,
-        links: CASE_LINKS,
-        before_noun: 3,
-        after_noun: 6,
-    },
-    PhrasePattern {
-        verbs: "put puts putting",
-        particle: Some("forward"),
-        nouns: CASE_NOUNS,
-        links: CASE_LINKS,
-        before_noun: 3,
-        after_noun: 6,
-    },
-    PhrasePattern {
-        verbs: "made makes making presented presents presenting outlined outlines outlining pressed presses pressing",
-        particle: None,
-        nouns: CASE_NOUNS,
-        links: CASE_LINKS,
-        before_noun: 3,
-        after_noun: 6,
-    },
-    PhrasePattern {
-        verbs: "made makes making",
-        particle: None,
-        nouns: "clear",
-        links: "that",
-        before_noun: 1,
-        after_noun: 0,
-    },
-    PhrasePattern {
-        verbs: "reaffirmed reaffirms reaffirming reiterated reiterates reiterating restated restates repeated repeats expressed expresses expressing voiced voices voicing stated states",
-        particle: None,
-        nouns: VIEW_NOUNS,
-        links: "that for over about in at",
-        before_noun: 4,
-        after_noun: 3,
-    },
-    PhrasePattern {
-        verbs: "offered offers offering voiced voices expressed expresses pledged pledges pledging gave gives giving signalled signaled signals reiterated reaffirmed declared announced threw throws lent lends",
-        particle: None,
-        nouns: "support backing opposition",
-        links: "for to",
-        before_noun: 3,
-        after_noun: 2,
-    },
-];
-
 /// Whether token `i` may sit inside a cue phrase (a word or a possessive, not another cue).
 fn phrase_filler(a: &SentenceAnalysis, i: usize) -> bool {
     match a.toks.get(i).map(|t| t.kind) {
-        Some(TokKind::Word) => cue_word(a.word(i)).is_none(),
+        Some(TokKind::Word) => cue_verb(a.word(i)).is_none(),
         Some(TokKind::Possessive) => true,
         _ => false,
     }
 }
 
-/// Whether `w` starts any fixed cue phrase (a quick filter before [`match_phrase`]).
-fn is_phrase_verb(w: &str) -> bool {
-    in_class(w, PHRASE_VERB)
-}
-
 /// Matches a fixed cue phrase starting at token `i`; returns the token after its link word.
 fn match_phrase(a: &SentenceAnalysis, i: usize) -> Option<usize> {
     let w = a.word(i);
-    if !is_phrase_verb(w) {
+    if !is(w, Kind::PHRASE_VERB) {
         return None;
     }
     'patterns: for p in PHRASES {
@@ -294,11 +102,7 @@ fn match_phrase(a: &SentenceAnalysis, i: usize) -> Option<usize> {
 
 /// Words that start an adverbial rather than a reported clause after a speech verb.
 fn starts_adverbial(w: &str) -> bool {
-    in_class(w, ADVERBIAL) || (w.ends_with("ing") && w.len() > 5)
-}
-
-fn is_time_word(w: &str) -> bool {
-    in_class(w, TIME)
+    is(w, Kind::ADVERBIAL) || (w.ends_with("ing") && w.len() > 5)
 }
 
 /// Skips time adverbials after a cue (`yesterday`, `on Tuesday`, `last week`).
@@ -308,19 +112,14 @@ fn skip_time(a: &SentenceAnalysis, mut i: usize) -> usize {
         if !a.is_word(i) {
             return i;
         }
-        if is_time_word(w) {
+        if is(w, Kind::TIME) {
             i += 1;
-        } else if w == "on" && is_weekday_or_month(a.word(i + 1)) {
+        } else if w == "on" && is(a.word(i + 1), Kind::WEEKDAY_MONTH) {
             i += 2;
             while a.is_word(i) && a.word(i).chars().all(|c| c.is_ascii_digit()) {
                 i += 1;
             }
-        } else if matches!(w, "last" | "this" | "next")
-            && matches!(
-                a.word(i + 1),
-                "week" | "month" | "year" | "night" | "weekend" | "morning" | "evening" | "afternoon"
-            )
-        {
+        } else if matches!(w, "last" | "this" | "next") && is(a.word(i + 1), Kind::TIME_NOUN) {
             i += 2;
         } else {
             return i;
@@ -328,13 +127,8 @@ fn skip_time(a: &SentenceAnalysis, mut i: usize) -> usize {
     }
 }
 
-/// Names of days and months, abbreviated or not (`Tuesday`, `Nov.`).
-pub fn is_weekday_or_month(w: &str) -> bool {
-    in_class(w, WEEKDAY_MONTH)
-}
-
 fn is_cue_start(a: &SentenceAnalysis, i: usize) -> bool {
-    a.is_word(i) && (cue_word(a.word(i)).is_some() || a.word(i) == "according")
+    a.is_word(i) && (cue_verb(a.word(i)).is_some() || a.word(i) == "according")
 }
 
 /// Finds `that` within a few words after `from` (through an adverbial: `said in a statement
@@ -380,7 +174,7 @@ pub fn find_cues(a: &SentenceAnalysis) -> Vec<Cue> {
         }
         let (shape, participle, phrase_end) = if let Some(end) = match_phrase(a, i) {
             (Shape::Phrase, w.ends_with("ing"), end)
-        } else if let Some((shape, participle)) = cue_word(w) {
+        } else if let Some((shape, participle)) = cue_verb(w) {
             match shape {
                 Shape::PointTo => match a.word(i + 1) {
                     "to" | "out" => (shape, participle, i + 2),
@@ -425,8 +219,7 @@ pub fn find_cues(a: &SentenceAnalysis) -> Vec<Cue> {
                 let attributes = match a.toks.get(next).map(|t| t.kind) {
                     None | Some(TokKind::Punct(_)) | Some(TokKind::Quote(_)) => true,
                     Some(TokKind::Word) => {
-                        that_within(a, next, 10).is_some()
-                            || matches!(a.word(next), "whether" | "if" | "why" | "how" | "what" | "when")
+                        that_within(a, next, 10).is_some() || is(a.word(next), Kind::QUESTION)
                     }
                     Some(TokKind::Possessive) => false,
                 };
@@ -440,7 +233,6 @@ pub fn find_cues(a: &SentenceAnalysis) -> Vec<Cue> {
                 phrase_end,
                 cue_last: phrase_end.saturating_sub(1).max(i),
                 shape,
-                participle,
                 subject,
                 attr_start: attr_start.min(i),
                 attr_end,
@@ -500,7 +292,6 @@ fn according(a: &SentenceAnalysis, i: usize) -> Option<Cue> {
         phrase_end: last + 1,
         cue_last: i + 1,
         shape: Shape::According,
-        participle: false,
         subject,
         attr_start: i,
         attr_end: last + 1,
@@ -605,9 +396,7 @@ fn clause_start(a: &SentenceAnalysis, cue: &Cue) -> Option<(usize, usize)> {
             if matches!(verb, "insisted" | "insists" | "insisting") && w == "on" {
                 return Some((i + 1, i));
             }
-            if matches!(verb, "asked" | "asks")
-                && matches!(w, "whether" | "if" | "why" | "how" | "what" | "when")
-            {
+            if matches!(verb, "asked" | "asks") && is(w, Kind::QUESTION) {
                 return Some((i, cue.phrase_end - 1));
             }
             if cue.shape == Shape::SayThat || starts_adverbial(w) {
@@ -683,28 +472,7 @@ fn trim_clause(a: &SentenceAnalysis, mut s: usize, mut e: usize) -> Option<(usiz
     while e > s {
         match a.toks[e - 1].kind {
             TokKind::Punct(c) if is_trim_punct(c) || c == '(' => e -= 1,
-            TokKind::Word
-                if matches!(
-                    a.word(e - 1),
-                    "and"
-                        | "but"
-                        | "while"
-                        | "whereas"
-                        | "as"
-                        | "although"
-                        | "though"
-                        | "so"
-                        | "yet"
-                        | "with"
-                        | "by"
-                        | "or"
-                        | "when"
-                        | "because"
-                        | "however"
-                ) =>
-            {
-                e -= 1
-            }
+            TokKind::Word if is(a.word(e - 1), Kind::CLAUSE_TAIL) => e -= 1,
             _ => break,
         }
     }
@@ -713,10 +481,10 @@ fn trim_clause(a: &SentenceAnalysis, mut s: usize, mut e: usize) -> Option<(usiz
     }
     // Cap the length at a token boundary.
     let start_byte = a.toks[s].start;
-    while e > s + 1 && a.toks[e - 1].end - start_byte > super::MAX_STATEMENT_BYTES {
+    while e > s + 1 && a.toks[e - 1].end - start_byte > MAX_STATEMENT_BYTES {
         e -= 1;
     }
-    if a.toks[e - 1].end - start_byte > super::MAX_STATEMENT_BYTES {
+    if a.toks[e - 1].end - start_byte > MAX_STATEMENT_BYTES {
         return None;
     }
     let has_word = (s..e).any(|k| a.is_word(k) || matches!(a.toks[k].kind, TokKind::Quote(_)));
@@ -733,11 +501,7 @@ pub enum DirectOrFragment {
 }
 
 fn is_verbish(w: &str) -> bool {
-    in_class(w, VERBISH) || w.ends_with("n't")
-}
-
-fn ends_noun_phrase_early(w: &str) -> bool {
-    in_class(w, NP_OPENER)
+    is(w, Kind::VERBISH) || w.ends_with("n't")
 }
 
 /// Decides whether the clause `[s, e)` is a direct quote or reported speech.
@@ -783,14 +547,14 @@ pub fn classify_clause(
                 .and_then(|t| t.split_whitespace().next())
                 .unwrap_or("");
             let w = first_word.to_lowercase();
-            ends_noun_phrase_early(w.trim_matches(|c: char| !c.is_alphanumeric()))
+            is(w.trim_matches(|c: char| !c.is_alphanumeric()), Kind::NP_OPENER)
         }),
         _ => false,
     };
     if !prefix.is_empty() && opens_noun_phrase {
         return DirectOrFragment::Reported;
     }
-    if prefix.last().is_some_and(|w| ends_noun_phrase_early(w)) {
+    if prefix.last().is_some_and(|w| is(w, Kind::NP_OPENER)) {
         return DirectOrFragment::Reported;
     }
     DirectOrFragment::Direct(first)
@@ -832,14 +596,6 @@ mod tests {
             cue_words("Jones offered only vague support for the plan."),
             ["offered"]
         );
-    }
-
-    #[test]
-    fn phrase_verb_filter_covers_all_phrases() {
-        assert!(PHRASES
-            .iter()
-            .flat_map(|p| p.verbs.split_whitespace())
-            .all(is_phrase_verb));
     }
 
     #[test]
