@@ -2,13 +2,15 @@
 //! canonical speaker, byte offsets, kind and cue; or, with `--gold`, precision and recall against
 //! hand-labelled statements.
 
+use std::collections::HashSet;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use super::shared::{display_name, SpeakerInput};
-use crate::extract::evaluate::{article_errors, evaluate, read_gold};
+use crate::extract::evaluate::{article_errors, evaluate};
+use crate::extract::gold::{read_brat, read_gold, CoreNlp, Gold, SpeakerMatch};
 use crate::extract::Statement;
 use crate::io::inputs::Accept;
 use crate::output::{Format, StatementPrinter};
@@ -24,13 +26,18 @@ introduce it (\"said\", \"told reporters\", \"stressed that\", \"according to\")
 With --gold FILE (columns source, speaker, kind, text, e.g. labels/statements.csv), prints precision
 and recall instead: a prediction matches a gold row when it is in the same article, names the same
 canonical speaker, and its text overlaps the gold text by at least half of the shorter one;
-statements without a speaker are not counted as predictions.
+statements without a speaker are not counted as predictions. --gold also takes brat standoff
+annotations (a .ann file or a folder of them, as PolNeAR ships them): speech attributions to named
+persons are scored, speakers compared by surname, with CoreNLP's <article>.txt.xml beside the .ann
+files or in ../corenlp naming pronoun sources. Figures: statements overall, direct and reported;
+by span alone; distinct speakers per article. A gold file about none of the articles is an error.
 
 Examples:
   stance extract labels/articles
   stance extract article.txt --format jsonl
   curl -s https://example.org/story.txt | stance extract -
-  stance extract labels/articles --gold labels/statements.csv --errors";
+  stance extract labels/articles --gold labels/statements.csv --errors
+  stance extract polnear/data/dev/text --gold polnear/data/dev/attributions";
 
 /// Find every statement in news articles and who made it.
 #[derive(Debug, clap::Args)]
@@ -72,9 +79,8 @@ pub fn run(args: Args) -> Result<u8> {
     };
     let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     let mut failed = 0;
+    let mut code = super::EXIT_OK;
     if let Some(gold_path) = &args.gold {
-        let bytes = crate::io::read_bytes(gold_path)?;
-        let gold = read_gold(bytes.as_slice(), &display_name(gold_path))?;
         let mut kept = Kept::default();
         failed = pipeline.run(
             &args.articles,
@@ -82,37 +88,7 @@ pub fn run(args: Args) -> Result<u8> {
             &mut kept,
             &mut super::print_notice,
         )?;
-        let scores = evaluate(&kept.articles, &kept.found, &gold);
-        crate::io::write_atomic(&target, |out| {
-            writeln!(
-                out,
-                "{} articles, {} gold statements",
-                kept.articles.len(),
-                scores.overall.gold
-            )?;
-            writeln!(out, "{scores}")?;
-            if args.errors {
-                for e in article_errors(&kept.articles, &kept.found, &gold) {
-                    writeln!(out, "\n{}", e.source)?;
-                    for s in &e.false_negatives {
-                        writeln!(out, "  missed    [{}] {}: {}", s.kind, s.speaker, s.text)?;
-                    }
-                    for s in &e.false_positives {
-                        writeln!(
-                            out,
-                            "  spurious  [{}] {}: {}",
-                            s.kind,
-                            s.speaker.as_deref().unwrap_or(""),
-                            s.text
-                        )?;
-                    }
-                    for s in &e.unattributed {
-                        writeln!(out, "  no speaker [{}] {}", s.kind, s.text)?;
-                    }
-                }
-            }
-            Ok(())
-        })?;
+        code = score_against_gold(gold_path, args.errors, &kept.articles, &kept.found, &target)?;
     } else {
         crate::io::write_atomic(&target, |out| {
             let mut printer = StatementPrinter::new(args.format, out);
@@ -132,7 +108,169 @@ pub fn run(args: Args) -> Result<u8> {
         )?;
         return Ok(super::EXIT_ERROR);
     }
-    Ok(super::EXIT_OK)
+    Ok(code)
+}
+
+/// `--gold`: reads the gold statements (label CSV, or brat `.ann` files: one file or a folder),
+/// scores the extraction and writes the figures. Returns the exit code: an error when no gold
+/// statement belongs to any of the articles given, since every figure would then be zero.
+fn score_against_gold(
+    gold_path: &Path,
+    list_errors: bool,
+    articles: &[(String, String)],
+    found: &[(String, Statement)],
+    target: &Path,
+) -> Result<u8> {
+    let is_brat = gold_path.is_dir() || gold_path.extension().is_some_and(|e| e == "ann");
+    let gold = if is_brat {
+        read_brat_gold(gold_path, articles)?
+    } else {
+        let bytes = crate::io::read_bytes(gold_path)?;
+        Gold {
+            statements: read_gold(bytes.as_slice(), &display_name(gold_path))?,
+            ignored: Vec::new(),
+            speaker_match: SpeakerMatch::FullName,
+        }
+    };
+    let mut stderr = std::io::stderr();
+    let sources: HashSet<&str> = articles.iter().map(|(s, _)| s.as_str()).collect();
+    let about_inputs = gold
+        .statements
+        .iter()
+        .filter(|g| sources.contains(g.source.as_str()))
+        .count();
+    let mut code = super::EXIT_OK;
+    if about_inputs == 0 && !articles.is_empty() {
+        let example = gold
+            .statements
+            .first()
+            .map_or(String::new(), |g| format!(" (e.g. `{}`)", g.source));
+        writeln!(
+            stderr,
+            "stance: warning: no gold statement of {} is about any of the {} input article(s): its \
+             sources{example} are not their file names, so every figure below is 0",
+            display_name(gold_path),
+            articles.len()
+        )?;
+        code = super::EXIT_ERROR;
+    } else {
+        let with_gold: HashSet<&str> = gold.statements.iter().map(|g| g.source.as_str()).collect();
+        let without = sources.iter().filter(|s| !with_gold.contains(*s)).count();
+        if without > 0 && !is_brat {
+            writeln!(
+                stderr,
+                "stance: note: {without} of {} input article(s) have no gold statement: their predictions all count as false",
+                articles.len()
+            )?;
+        }
+    }
+    let scores = evaluate(articles, found, &gold);
+    crate::io::write_atomic(target, |out| {
+        writeln!(
+            out,
+            "{} articles, {} gold statements",
+            articles.len(),
+            scores.overall.gold
+        )?;
+        writeln!(out, "{scores}")?;
+        if list_errors {
+            for e in article_errors(articles, found, &gold) {
+                writeln!(out, "\n{}", e.source)?;
+                for s in &e.false_negatives {
+                    writeln!(out, "  missed    [{}] {}: {}", s.kind, s.speaker, s.text)?;
+                }
+                for s in &e.false_positives {
+                    writeln!(
+                        out,
+                        "  spurious  [{}] {}: {}",
+                        s.kind,
+                        s.speaker.as_deref().unwrap_or(""),
+                        s.text
+                    )?;
+                }
+                for s in &e.unattributed {
+                    writeln!(out, "  no speaker [{}] {}", s.kind, s.text)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(code)
+}
+
+/// Reads brat annotations: `path` is one `.ann` file or a folder of them. Each belongs to the
+/// input article of the same name (`a.ann` to `a.txt`), or whose name it extends with an
+/// annotator's suffix (PolNeAR's `a_ef2d.ann`); of several annotations of one article the first
+/// by file name is used. CoreNLP annotations (`<article>.txt.xml`) beside the `.ann` files or in a
+/// sibling `corenlp` folder, as PolNeAR ships them, name pronoun sources.
+fn read_brat_gold(path: &Path, articles: &[(String, String)]) -> Result<Gold> {
+    let mut files = crate::io::expand_paths(path, &[".ann"], &|_| false)?;
+    files.sort();
+    let stem_of = |name: &str| name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string();
+    let mut gold = Gold {
+        statements: Vec::new(),
+        ignored: Vec::new(),
+        speaker_match: SpeakerMatch::Surname,
+    };
+    let mut done: HashSet<String> = HashSet::new();
+    let (mut unmatched, mut repeated, mut with_corenlp) = (0, 0, 0);
+    let (mut attributions, mut speech, mut unresolved) = (0, 0, 0);
+    for file in &files {
+        let name = file
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        let ann_stem = stem_of(&name);
+        let article = articles
+            .iter()
+            .find(|(source, _)| stem_of(source) == ann_stem)
+            .or_else(|| {
+                articles
+                    .iter()
+                    .filter(|(source, _)| ann_stem.starts_with(&format!("{}_", stem_of(source))))
+                    .max_by_key(|(source, _)| source.len())
+            });
+        let Some((source, text)) = article else {
+            unmatched += 1;
+            continue;
+        };
+        if !done.insert(source.clone()) {
+            repeated += 1;
+            continue;
+        }
+        let ann = String::from_utf8_lossy(&crate::io::read_bytes(file)?).into_owned();
+        let folder = file.parent().unwrap_or(Path::new("."));
+        let xml_name = format!("{source}.xml");
+        let corenlp_path = [folder.join(&xml_name), folder.join("../corenlp").join(&xml_name)]
+            .into_iter()
+            .find(|p| p.is_file());
+        let corenlp = match corenlp_path {
+            Some(p) => {
+                let xml = String::from_utf8_lossy(&crate::io::read_bytes(&p)?).into_owned();
+                with_corenlp += 1;
+                Some(CoreNlp::read(&xml, &display_name(&p), text)?)
+            }
+            None => None,
+        };
+        let read = read_brat(&ann, &display_name(file), source, text, corenlp.as_ref())?;
+        attributions += read.attributions;
+        speech += read.speech;
+        unresolved += read.unresolved;
+        gold.statements.extend(read.statements);
+        gold.ignored
+            .extend(read.ignored.into_iter().map(|span| (source.clone(), span)));
+    }
+    let mut stderr = std::io::stderr();
+    writeln!(
+        stderr,
+        "stance: gold: {} annotation file(s) for {} of {} article(s){}{}; CoreNLP names sources in {with_corenlp}; \
+         {attributions} attributions, {speech} of them speech, {unresolved} of those by nobody named (not scored)",
+        files.len(),
+        done.len(),
+        articles.len(),
+        if repeated > 0 { format!(", {repeated} further annotator(s) of the same articles not used") } else { String::new() },
+        if unmatched > 0 { format!(", {unmatched} for no input article") } else { String::new() },
+    )?;
+    Ok(gold)
 }
 
 /// Every article's text and statements, kept for scoring against gold statements.

@@ -65,6 +65,9 @@ impl Kind {
     pub const QUESTION: Kind = Kind(1 << 23);
     /// Honorifics stripped before an alias lookup (`Mr`, `Mrs`, `Ms`, `Dr`).
     pub const HONORIFIC: Kind = Kind(1 << 24);
+    /// Verbs of saying and writing that make a gold attribution a statement (scoring only; kept
+    /// apart from the cue grammar so the measure does not follow the extractor).
+    pub const SPEECH: Kind = Kind(1 << 25);
 }
 
 const fn or(kinds: &[Kind]) -> u32 {
@@ -241,6 +244,35 @@ const LISTS: &[(&str, u32)] = &[
         or(&[Kind::CLAUSE_TAIL]),
     ),
     ("whether if why how what when", or(&[Kind::QUESTION])),
+    (
+        "say says said saying tell tells told telling add adds added adding write writes wrote \
+         writing written tweet tweets tweeted tweeting post posts posted ask asks asked asking \
+         note notes noted noting announce announces announced announcing declare declares \
+         declared declaring state states stated stating explain explains explained explaining \
+         argue argues argued arguing claim claims claimed claiming insist insists insisted \
+         insisting stress stresses stressed stressing emphasize emphasizes emphasized \
+         emphasizing emphasise emphasises emphasised emphasising warn warns warned warning \
+         caution cautions cautioned cautioning urge urges urged urging suggest suggests \
+         suggested suggesting acknowledge acknowledges acknowledged acknowledging admit admits \
+         admitted admitting concede concedes conceded conceding deny denies denied denying \
+         recall recalls recalled recalling respond responds responded responding reply replies \
+         replied replying answer answers answered answering retort retorted counter counters \
+         countered comment comments commented commenting remark remarks remarked repeat \
+         repeats repeated repeating reiterate reiterates reiterated reiterating predict predicts \
+         predicted predicting promise promises promised promising pledge pledges pledged \
+         pledging vow vows vowed vowing swear swears swore sworn threaten threatens threatened \
+         threatening assert asserts asserted asserting contend contends contended contending \
+         maintain maintains maintained complain complains complained complaining lament \
+         laments lamented confirm confirms confirmed confirming mention mentions mentioned \
+         describe describes described describing call calls called calling accuse accuses \
+         accused accusing criticize criticizes criticized criticizing criticise criticises \
+         criticised criticising praise praises praised praising blame blames blamed blaming \
+         quote quotes quoted quoting joke jokes joked joking quip quips quipped boast boasts \
+         boasted testify testifies testified testifying speak speaks spoke spoken speaking \
+         inform informs informed report reports reported reporting reveal reveals revealed \
+         observe observes observed point points pointed pointing according",
+        or(&[Kind::SPEECH]),
+    ),
 ];
 
 fn lexicon() -> &'static HashMap<&'static str, u32> {

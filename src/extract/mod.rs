@@ -17,7 +17,8 @@
 //! - [`cast`]: the article's people as it reads, and who a pronoun or role description is;
 //! - [`cues`]: speech cues (`said`, `told reporters that`, `according to`) and their clauses;
 //! - [`assemble`]: all of it put together, one sentence at a time, in text order;
-//! - [`evaluate`] scores the result against gold labels.
+//! - [`gold`] reads gold statements (our label CSV, brat standoff) and [`evaluate`] scores the
+//!   result against them.
 //!
 //! Every statement's `text` is a slice of the article (`article[start..end] == text`), and every
 //! step is linear in the length of the article (sentences are capped in length), so junk input or
@@ -27,6 +28,7 @@ mod assemble;
 mod cast;
 mod cues;
 pub mod evaluate;
+pub mod gold;
 mod lexicon;
 mod mentions;
 mod quotes;

@@ -147,3 +147,94 @@ fn missing_files_are_named_and_the_rest_extracted() {
     run.assert_error(1, &["cannot open missing.txt", "1 article(s) could not be read"]);
     assert!(run.stdout.contains("We are ready"));
 }
+
+#[test]
+fn gold_for_other_articles_warns_and_exits_1() {
+    // Issue 17: a gold file about other articles used to print P 0.000 with exit 0 and no word.
+    let wd = Workdir::new();
+    wd.write("ours.txt", "\"We are ready,\" Putin said.\n");
+    wd.write(
+        "gold.csv",
+        "source,speaker,kind,text\ntheirs.txt,Vladimir Putin,direct,\"We are ready,\"\n",
+    );
+    let run = wd.run(&[
+        "extract",
+        "ours.txt",
+        "--speakers",
+        &speakers(),
+        "--gold",
+        "gold.csv",
+    ]);
+    run.assert_error(
+        1,
+        &[
+            "no gold statement of gold.csv is about any of the 1 input article",
+            "theirs.txt",
+        ],
+    );
+}
+
+#[test]
+fn brat_gold_scores_statements_and_speakers_by_kind() {
+    // A PolNeAR-style article: the annotation carries an annotator suffix, offsets count
+    // characters (the curly marks are one each), one attribution is a belief (not scored).
+    let wd = Workdir::new();
+    let article = "“We will win,” Anna Berger said. Tom Weber believes taxes are low. \
+                   Olga Petrova said the plan would fail.\n";
+    wd.write("text/story.txt", article);
+    let at = |s: &str| article[..article.find(s).unwrap()].chars().count();
+    let span = |s: &str| format!("{} {}", at(s), at(s) + s.chars().count());
+    let ann = [
+        format!("T1\tContent {}\t“We will win,”", span("“We will win,”")),
+        format!("T2\tSource {}\tAnna Berger", span("Anna Berger")),
+        format!("T3\tCue {} {}\tsaid", at("said. Tom"), at("said. Tom") + 4),
+        "E1\tAttribution:T3 Content:T1 Cue:T3 Source:T2".to_string(),
+        format!("T4\tSource {}\tTom Weber", span("Tom Weber")),
+        format!("T5\tCue {}\tbelieves", span("believes")),
+        format!("T6\tContent {}\ttaxes are low", span("taxes are low")),
+        "E2\tAttribution:T5 Content:T6 Cue:T5 Source:T4".to_string(),
+        format!("T7\tSource {}\tOlga Petrova", span("Olga Petrova")),
+        format!(
+            "T8\tCue {} {}\tsaid",
+            at("said the plan"),
+            at("said the plan") + 4
+        ),
+        format!("T9\tContent {}\tthe plan would fail", span("the plan would fail")),
+        "E3\tAttribution:T8 Content:T9 Cue:T8 Source:T7".to_string(),
+    ]
+    .join("\n");
+    wd.write("attributions/story_ab12.ann", &ann);
+    let run = wd.run(&[
+        "extract",
+        "text",
+        "--speakers",
+        &speakers(),
+        "--gold",
+        "attributions",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("3 attributions, 2 of them speech"),
+        "{}",
+        run.stderr
+    );
+    for line in [
+        "overall   P 1.000  R 1.000  F1 1.000  (matched 2, predicted 2, gold 2)",
+        "direct    P 1.000  R 1.000  F1 1.000  (matched 1, predicted 1, gold 1)",
+        "reported  P 1.000  R 1.000  F1 1.000  (matched 1, predicted 1, gold 1)",
+        "speakers overall   P 1.000  R 1.000  F1 1.000  (matched 2, predicted 2, gold 2)",
+    ] {
+        assert!(run.stdout.contains(line), "no `{line}` in:\n{}", run.stdout);
+    }
+    // An annotation of another text is an error that names the file and line.
+    wd.write("attributions/story_ab12.ann", "T1\tContent 5 9000\tx\n");
+    let run = wd.run(&[
+        "extract",
+        "text",
+        "--speakers",
+        &speakers(),
+        "--gold",
+        "attributions",
+    ]);
+    run.assert_error(1, &["story_ab12.ann: line 1:", "ends past the article"]);
+}
