@@ -326,7 +326,8 @@ impl SentenceRun<'_, '_> {
                 .get(m)
                 .copied()
                 .flatten()
-                .or_else(|| this.entities.resolve_mention(this.text, a, m, so_far));
+                .or_else(|| this.entities.resolve_mention(this.text, a, m, so_far))
+                .or_else(|| this.entities.resolve_new_speaker(this.text, a, m));
             let mention = a.mentions[m];
             Who {
                 entity: e,

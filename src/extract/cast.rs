@@ -250,7 +250,7 @@ impl<'s> Entities<'s> {
                 let name = text.get(s..e_end)?;
                 let key = a.folded_span(name_from, mention.last);
                 let single = name_from == mention.last;
-                if single && !titled && !self.surnames.contains_key(key) {
+                if single && !titled && !self.surnames.contains_key(key) && !self.by_name.contains_key(key) {
                     return None;
                 }
                 let first_name_title = name_from > 0 && matches!(a.word(name_from - 1), "sir" | "dame");
@@ -261,6 +261,43 @@ impl<'s> Entities<'s> {
             MentionKind::Pronoun(g) => self.pronoun(g, mention.first, sentence_so_far),
             MentionKind::Role => self.resolve_role(a, mention.first, mention.last, sentence_so_far, None),
         }
+    }
+
+    /// A lone capitalised word that is the subject of a speech verb (`Murphy said`, `said Murphy`)
+    /// and names nobody the article introduced: a person new to the article, unless
+    /// the word is a place, an outlet, an organisation or an office.
+    pub fn resolve_new_speaker(&mut self, text: &str, a: &SentenceAnalysis, m: usize) -> Option<usize> {
+        let mention = *a.mentions.get(m)?;
+        let MentionKind::Name { name_from, .. } = mention.kind else {
+            return None;
+        };
+        if name_from != mention.last || !a.is_word(name_from) {
+            return None;
+        }
+        let w = a.word(name_from);
+        let not_a_person = [
+            Kind::ORG,
+            Kind::PLACE,
+            Kind::MEDIA,
+            Kind::TITLE,
+            Kind::STOPWORD,
+            Kind::PARTICLE,
+            Kind::WEEKDAY_MONTH,
+            Kind::ROLE_HEAD,
+        ];
+        let token = a.toks[name_from];
+        if w.chars().count() < 2
+            || !token.has_lower
+            || is_nationality(w)
+            || is_dotted(w)
+            || not_a_person.iter().any(|&k| is(w, k))
+        {
+            return None;
+        }
+        let name = text.get(token.start..token.end)?;
+        let e = self.for_name(name, w, true, false)?;
+        self.learn(e, a, mention.first, mention.last);
+        Some(e)
     }
 
     /// Registers an untitled full name (`Keir Starmer`) so that later short forms (`Starmer`,

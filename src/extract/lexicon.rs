@@ -68,6 +68,11 @@ impl Kind {
     /// Verbs of saying and writing that make a gold attribution a statement (scoring only; kept
     /// apart from the cue grammar so the measure does not follow the extractor).
     pub const SPEECH: Kind = Kind(1 << 25);
+    /// Places that speak for their governments or people (`Texas said`, `Moscow said`): never a
+    /// new person, though some are also surnames (so not organisation words inside names).
+    pub const PLACE: Kind = Kind(1 << 26);
+    /// News outlets, agencies, pollsters and platforms (`Politico reported`), likewise.
+    pub const MEDIA: Kind = Kind(1 << 27);
 }
 
 const fn or(kinds: &[Kind]) -> u32 {
@@ -244,6 +249,31 @@ const LISTS: &[(&str, u32)] = &[
         or(&[Kind::CLAUSE_TAIL]),
     ),
     ("whether if why how what when", or(&[Kind::QUESTION])),
+    (
+        "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia \
+         hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland \
+         massachusetts michigan minnesota mississippi missouri montana nebraska nevada hampshire \
+         jersey mexico york carolina dakota ohio oklahoma oregon pennsylvania rhode tennessee \
+         texas utah vermont virginia washington wisconsin wyoming brazil cuba venezuela korea \
+         vietnam nigeria kenya libya yemen somalia sudan ethiopia morocco algeria tunisia norway \
+         denmark finland ireland scotland wales switzerland portugal hungary romania bulgaria \
+         serbia croatia armenia azerbaijan kazakhstan indonesia malaysia philippines thailand \
+         singapore bangladesh taiwan argentina chile colombia peru gaza kurdistan moscow beijing \
+         tehran damascus paris london berlin brussels ankara riyadh cairo baghdad kabul kiev kyiv \
+         tokyo seoul pyongyang havana ottawa canberra rome madrid geneva vienna doha beirut \
+         jerusalem aleppo raqqa mosul tripoli chicago boston philadelphia atlanta houston dallas \
+         miami denver seattle detroit cleveland baltimore vegas angeles francisco orleans \
+         brooklyn manhattan westminster downing whitehall brussels strasbourg",
+        or(&[Kind::PLACE]),
+    ),
+    (
+        "cnn fox msnbc nbc abc cbs npr pbs bbc reuters ap afp bloomberg politico axios breitbart \
+         huffpost guardian telegraph times post journal forbes twitter facebook instagram \
+         youtube tass ria interfax xinhua aljazeera al-jazeera gallup quinnipiac rasmussen pew \
+         marist ipsos yougov monmouth emerson wikileaks newsweek slate vox buzzfeed gop dnc rnc \
+         democrats republicans conservatives liberals americans europeans tories",
+        or(&[Kind::MEDIA]),
+    ),
     (
         "say says said saying tell tells told telling add adds added adding write writes wrote \
          writing written tweet tweets tweeted tweeting post posts posted ask asks asked asking \

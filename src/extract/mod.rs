@@ -303,6 +303,35 @@ mod tests {
     }
 
     #[test]
+    fn unknown_surname_as_speaker_is_a_new_person_but_places_and_outlets_are_not() {
+        // PolNeAR misses: `said Murphy` with no Murphy introduced before gave no speaker.
+        let text = "\"Who is the real con man here?\" said Murphy. Murphy added that the vote was close. \
+            Texas said it would appeal. Politico said talks had failed.";
+        assert_eq!(
+            run(text, &SpeakerIndex::empty()),
+            [
+                st(Some("Murphy"), Direct, "Who is the real con man here?"),
+                st(Some("Murphy"), Reported, "the vote was close"),
+                st(None, Reported, "it would appeal"),
+                st(None, Reported, "talks had failed"),
+            ]
+        );
+    }
+
+    #[test]
+    fn doubled_apostrophe_quotes_are_attributed() {
+        // PolNeAR misses: New York Times copy quotes with ''...''.
+        let text = "''My business in 2006 got bad,'' Mr. Hutto said. ''We kept the doors open.''";
+        assert_eq!(
+            run(text, &SpeakerIndex::empty()),
+            [
+                st(Some("Hutto"), Direct, "My business in 2006 got bad,"),
+                st(Some("Hutto"), Direct, "We kept the doors open."),
+            ]
+        );
+    }
+
+    #[test]
     fn bad_input_never_panics() {
         let index = table();
         for text in [

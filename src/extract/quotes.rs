@@ -81,7 +81,7 @@ impl<'a> Segmenter<'a> {
     /// marks (`'...'`, `‘...’`) as their quotation marks; others treat single marks as plain
     /// text.
     pub fn new(text: &'a str) -> Segmenter<'a> {
-        let single_marks = !text.contains(['"', '“', '”', '„', '«', '»']);
+        let single_marks = !text.contains(['"', '“', '”', '„', '«', '»']) && !text.contains("''");
         Segmenter {
             text,
             pos: 0,
@@ -169,6 +169,12 @@ fn trim_end_offset(text: &str, start: usize, end: usize) -> usize {
 fn next_starts_with_mark(text: &str, from: usize, single: bool) -> bool {
     let rest = &text[from..];
     let mut chars = rest.trim_start().chars();
+    if !single && rest.trim_start().starts_with("''") {
+        return rest.trim_start()[2..]
+            .chars()
+            .next()
+            .is_some_and(|n| !n.is_whitespace());
+    }
     match chars.next() {
         Some(c) => mark_class(c, single).is_some() && chars.next().is_some_and(|n| !n.is_whitespace()),
         None => false,
@@ -220,15 +226,29 @@ fn pair_quotes(text: &str, start: usize, end: usize, single: bool, next_opens: b
     let mut stack: Vec<(usize, usize)> = Vec::new();
     let mut pairs: Vec<Quote> = Vec::new();
     let mut last_pair_open = None;
-    for rel in memchr::memchr3_iter(b1, b2, b3, &bytes[start..end]) {
-        let pos = start + rel;
+    let mut marks: Vec<usize> = memchr::memchr3_iter(b1, b2, b3, &bytes[start..end])
+        .map(|rel| start + rel)
+        .collect();
+    if !single {
+        // Two apostrophes stand for a double mark in some house styles (''Yes,'' she said).
+        let before = marks.len();
+        marks.extend(memchr::memmem::find_iter(&bytes[start..end], b"''").map(|rel| start + rel));
+        if marks.len() > before {
+            marks.sort_unstable();
+        }
+    }
+    for pos in marks {
         let Some(c) = text.get(pos..).and_then(|s| s.chars().next()) else {
             continue;
         };
-        let Some(glyph) = mark_class(c, single) else {
-            continue;
+        let (glyph, len) = if c == '\'' && !single {
+            (Glyph::Either, 2)
+        } else {
+            match mark_class(c, single) {
+                Some(glyph) => (glyph, c.len_utf8()),
+                None => continue,
+            }
         };
-        let len = c.len_utf8();
         let prev = text[start..pos].chars().next_back();
         let next = text[pos + len..end].chars().next();
         if single && prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric) {
@@ -509,6 +529,16 @@ mod tests {
         let ps = paragraphs(text);
         assert!(ps[0].quotes[0].runs_on);
         assert!(ps[1].quotes[0].continues);
+    }
+
+    #[test]
+    fn doubled_apostrophes_are_double_marks() {
+        // PolNeAR misses: New York Times copy writes ''...'' for double quotation marks.
+        let text = "''My business got bad,'' Mr. Hutto said. ''We kept the doors open.'' It's over.";
+        assert_eq!(
+            quote_texts(text),
+            ["My business got bad,", "We kept the doors open."]
+        );
     }
 
     #[test]
