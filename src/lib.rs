@@ -7,6 +7,7 @@
 //! inputs through extraction and classification into a sink — a printer of [`output`] or the
 //! report's aggregator; [`cli`] is the command layer.
 
+pub mod count;
 pub mod io;
 pub mod text;
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 
-use super::shared::{parse_delimiter, ModelInput};
+use super::shared::{parse_delimiter, ModelInput, RunArgs};
 use crate::io::records::{InputFormat, RecordReader, TextColumn};
 use crate::output::{Format, PredictionPrinter};
 
@@ -68,12 +68,16 @@ pub struct Args {
     #[arg(long, short, value_name = "FORMAT", default_value = "table")]
     format: Format,
 
+    /// Write the predictions to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
     /// Show the n-grams that pushed each decision most, with their weights.
     #[arg(long)]
     explain: bool,
 
     /// How many n-grams --explain lists per task.
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    #[arg(long, value_name = "N", default_value_t = 8, allow_negative_numbers = true)]
     top: usize,
 
     /// Do not stop at a bad row (malformed CSV record, empty statement): write it with its error
@@ -81,18 +85,18 @@ pub struct Args {
     #[arg(long)]
     keep_going: bool,
 
-    /// Threads classifying in parallel (0: one per core). Output keeps the input order.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 /// Runs `stance classify`: rows stream through the pipeline into the prediction printer (see
 /// `pipeline::stream_rows`), written in input order.
 pub fn run(args: Args) -> Result<u8> {
-    let model = args.model.load()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()?;
+    if let Some(path) = &args.output {
+        crate::io::check_writable(path)?;
+    }
+    let model = args.model.load(&args.run)?;
+    let pool = args.run.pool()?;
     let mut reader = match &args.input {
         Some(path) => RecordReader::open(
             path,
@@ -102,31 +106,37 @@ pub fn run(args: Args) -> Result<u8> {
         )?,
         None => RecordReader::from_statements(args.statements.clone()),
     };
-    let stdout = std::io::stdout();
-    let mut printer = PredictionPrinter::new(
-        args.format,
-        &model,
-        reader.header().to_vec(),
-        reader.text_column(),
-        args.explain.then_some(args.top),
-        args.keep_going,
-        std::io::BufWriter::with_capacity(1 << 16, stdout.lock()),
-    );
-    printer.start()?;
-    let read = crate::pipeline::stream_rows(&mut reader, &pool, &mut printer, args.keep_going)?;
-    if let Some(error) = read.stopped {
-        bail!("{error}");
-    }
-    if read.rows == 0 {
-        bail!("no statements to classify (expected at least one row under the header)");
-    }
-    printer.finish()?;
-    if printer.failed() > 0 {
+    let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let mut rows = 0;
+    let mut failed = 0;
+    crate::io::write_atomic(&target, |out| {
+        let mut printer = PredictionPrinter::new(
+            args.format,
+            &model,
+            reader.header().to_vec(),
+            reader.text_column(),
+            args.explain.then_some(args.top),
+            args.keep_going,
+            std::io::BufWriter::with_capacity(1 << 16, out),
+        );
+        printer.start()?;
+        let read = crate::pipeline::stream_rows(&mut reader, &pool, &mut printer, args.keep_going)?;
+        if let Some(error) = read.stopped {
+            bail!("{error}");
+        }
+        if read.rows == 0 {
+            bail!("no statements to classify (expected at least one row under the header)");
+        }
+        printer.finish()?;
+        rows = read.rows;
+        failed = printer.failed();
+        Ok(())
+    })?;
+    if failed > 0 {
         writeln!(
             std::io::stderr(),
-            "stance: {} of {} rows could not be classified (see their error column)",
-            printer.failed(),
-            read.rows
+            "stance: {failed} of {} could not be classified (see their error column)",
+            crate::count::count(rows, "row")
         )?;
         return Ok(super::EXIT_ERROR);
     }

@@ -1,13 +1,12 @@
 //! `stance cv`: cross-validated quality of a featurizer and training configuration, without
 //! writing a model.
 
-use std::io::{IsTerminal, Write};
-
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressDrawTarget};
 use serde_json::json;
 
-use super::shared::{write_metrics, FeaturizerArgs, LabelInput, SavedConfig, TrainingArgs};
+use super::shared::{
+    write_metrics, FeaturizerArgs, FiguresOutput, LabelInput, RunArgs, SavedConfig, TrainingArgs,
+};
 use crate::features::{FeaturizerConfig, DEFAULT_CHAR_NGRAMS};
 use crate::labels::LabelledData;
 use crate::model::cv::{assign_folds, cross_validate_folds, folds_from_values};
@@ -46,9 +45,8 @@ pub struct Args {
     #[command(flatten)]
     training: TrainingArgs,
 
-    /// Output format.
-    #[arg(long, short, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
-    format: String,
+    #[command(flatten)]
+    output: FiguresOutput,
 
     /// Try a grid of featurizer settings (character n-grams on/off × min-df 1, 2 × stop words ×
     /// negation marking), each with every --alpha, and rank them by mean macro-F1 over the tasks.
@@ -63,11 +61,19 @@ pub struct Args {
     /// predicted, one probability per class) to this CSV, e.g. to choose a report threshold.
     #[arg(long, value_name = "FILE")]
     predictions: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 /// Runs `stance cv`.
 pub fn run(args: Args) -> Result<u8> {
     let params = args.training.params().validate()?;
+    args.output.check()?;
+    if let Some(path) = &args.predictions {
+        crate::io::check_writable(path)?;
+    }
+    let pool = args.run.pool()?;
     let data = args.input.load()?.data;
     let grouping = args.input.grouping(&data);
     let (fold_of, folds) = match &args.fold_col {
@@ -95,22 +101,13 @@ pub fn run(args: Args) -> Result<u8> {
         None => grouping.describe(folds),
     };
     let total = data.tasks.len() * folds * params.get().alphas.len();
-    let progress = ProgressBar::new(total as u64);
-    if !std::io::stderr().is_terminal() {
-        progress.set_draw_target(ProgressDrawTarget::hidden());
-    }
+    let progress = args.run.progress(total as u64);
     let tick = || progress.inc(1);
     if args.grid {
-        return grid(&args, &data, &params, &fold_of, &scheme);
+        return pool.install(|| grid(&args, &data, &params, &fold_of, &scheme));
     }
-    let outcome = cross_validate_folds(
-        &data,
-        &args.featurizer.resolve()?,
-        &params,
-        &fold_of,
-        folds,
-        &tick,
-    )?;
+    let config = args.featurizer.resolve()?;
+    let outcome = pool.install(|| cross_validate_folds(&data, &config, &params, &fold_of, folds, &tick))?;
     progress.finish_and_clear();
     if let Some(path) = &args.predictions {
         crate::io::write_atomic(path, |out| {
@@ -140,60 +137,56 @@ pub fn run(args: Args) -> Result<u8> {
             Ok(())
         })?;
     }
-    let mut out = std::io::stdout().lock();
-    if args.format == "json" {
-        let tasks: Vec<_> = outcome
-            .tasks
-            .iter()
-            .map(|t| {
-                let best = t.best();
-                json!({
-                    "task": t.task,
-                    "alphas": t.per_alpha.iter().map(|a| {
-                        let (mean, spread) = a.macro_f1();
-                        json!({"alpha": a.alpha, "macro_f1": mean, "macro_f1_spread": spread, "fold_macro_f1": a.fold_macro_f1})
-                    }).collect::<Vec<_>>(),
-                    "best_alpha": best.alpha,
-                    "best": best.pooled,
-                    "baseline": t.baseline,
-                })
+    let tasks: Vec<_> = outcome
+        .tasks
+        .iter()
+        .map(|t| {
+            let best = t.best();
+            json!({
+                "task": t.task,
+                "alphas": t.per_alpha.iter().map(|a| {
+                    let (mean, spread) = a.macro_f1();
+                    json!({"alpha": a.alpha, "macro_f1": mean, "macro_f1_spread": spread, "fold_macro_f1": a.fold_macro_f1})
+                }).collect::<Vec<_>>(),
+                "best_alpha": best.alpha,
+                "best": best.pooled,
+                "baseline": t.baseline,
             })
-            .collect();
-        serde_json::to_writer_pretty(
-            &mut out,
-            &json!({"folds": outcome.folds, "scheme": scheme, "statements": data.examples.len(), "tasks": tasks}),
-        )?;
-        writeln!(out)?;
-        return Ok(super::EXIT_OK);
-    }
-    writeln!(
-        out,
-        "{scheme} cross-validation on {} statements",
-        data.examples.len()
-    )?;
-    for t in &outcome.tasks {
-        writeln!(out)?;
-        writeln!(out, "{}: macro-F1 per alpha (mean ± spread over folds)", t.task)?;
-        for a in &t.per_alpha {
-            let (mean, spread) = a.macro_f1();
-            let mark = if a.alpha == t.best().alpha {
-                "  ← best"
-            } else {
-                ""
-            };
-            writeln!(out, "  alpha {:<8} {mean:.3} ± {spread:.3}{mark}", a.alpha)?;
-        }
+        })
+        .collect();
+    let json =
+        json!({"folds": outcome.folds, "scheme": scheme, "statements": data.examples.len(), "tasks": tasks});
+    args.output.write(&json, |out| {
         writeln!(
             out,
-            "  majority-class baseline macro-F1 {:.3}",
-            t.baseline.macro_f1
+            "{scheme} cross-validation on {}",
+            crate::count::count(data.examples.len(), "statement")
         )?;
-        write_metrics(
-            &mut out,
-            &format!("{} (pooled held-out, best alpha)", t.task),
-            &t.best().pooled,
-        )?;
-    }
+        for t in &outcome.tasks {
+            writeln!(out)?;
+            writeln!(out, "{}: macro-F1 per alpha (mean ± spread over folds)", t.task)?;
+            for a in &t.per_alpha {
+                let (mean, spread) = a.macro_f1();
+                let mark = if a.alpha == t.best().alpha {
+                    "  ← best"
+                } else {
+                    ""
+                };
+                writeln!(out, "  alpha {:<8} {mean:.3} ± {spread:.3}{mark}", a.alpha)?;
+            }
+            writeln!(
+                out,
+                "  majority-class baseline macro-F1 {:.3}",
+                t.baseline.macro_f1
+            )?;
+            write_metrics(
+                out,
+                &format!("{} (pooled held-out, best alpha)", t.task),
+                &t.best().pooled,
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(super::EXIT_OK)
 }
 
@@ -237,15 +230,9 @@ fn grid(
     let folds = fold_of.iter().max().map_or(0, |f| f + 1);
     let configs = grid_configs(&args.featurizer.resolve()?);
     let mut results = Vec::new();
-    let mut err = std::io::stderr();
     for (i, config) in configs.iter().enumerate() {
-        writeln!(
-            err,
-            "stance: grid {}/{}: {}",
-            i + 1,
-            configs.len(),
-            describe(config)
-        )?;
+        args.run
+            .note(&format!("grid {}/{}: {}", i + 1, configs.len(), describe(config)));
         let outcome = cross_validate_folds(data, config, params, fold_of, folds, &|| {})?;
         let tasks: Vec<(String, f64, f64)> = outcome
             .tasks
@@ -261,15 +248,11 @@ fn grid(
     }
     // Best first; ties keep grid order (the simpler settings come first in it).
     results.sort_by(|a, b| b.mean_macro_f1.total_cmp(&a.mean_macro_f1));
-    let mut out = std::io::stdout().lock();
-    if args.format == "json" {
-        serde_json::to_writer_pretty(&mut out, &results)?;
-        writeln!(out)?;
-    } else {
+    args.output.write(&results, |out| {
         writeln!(
             out,
-            "{scheme} cross-validation of {} featurizer settings (best alpha per task):",
-            results.len()
+            "{scheme} cross-validation of {} (best alpha per task):",
+            crate::count::count(results.len(), "featurizer setting")
         )?;
         for r in &results {
             let tasks: Vec<String> = r
@@ -285,19 +268,19 @@ fn grid(
                 tasks.join(", ")
             )?;
         }
-    }
+        Ok(())
+    })?;
     if let (Some(path), Some(best)) = (&args.save_config, results.first()) {
         crate::io::write_atomic(path, |w| {
             serde_json::to_writer_pretty(&mut *w, best)?;
             writeln!(w)?;
             Ok(())
         })?;
-        writeln!(
-            err,
-            "stance: best settings written to {} (use: stance train --config {})",
+        args.run.note(&format!(
+            "best settings written to {} (use: stance train --config {})",
             path.display(),
             path.display()
-        )?;
+        ));
     }
     Ok(super::EXIT_OK)
 }

@@ -1,11 +1,9 @@
 //! `stance eval`: measure a trained model on labelled data it was not trained on.
 
-use std::io::Write;
-
 use anyhow::{bail, Result};
 use serde_json::json;
 
-use super::shared::{write_metrics, LabelInput, ModelInput};
+use super::shared::{write_metrics, FiguresOutput, LabelInput, ModelInput, RunArgs};
 use crate::metrics::Metrics;
 
 const AFTER_HELP: &str = "\
@@ -29,14 +27,17 @@ pub struct Args {
     #[command(flatten)]
     model: ModelInput,
 
-    /// Output format.
-    #[arg(long, short, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
-    format: String,
+    #[command(flatten)]
+    output: FiguresOutput,
+
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 /// Runs `stance eval`.
 pub fn run(args: Args) -> Result<u8> {
-    let model = args.model.load()?;
+    args.output.check()?;
+    let model = args.model.load(&args.run)?;
     let data = args.input.load()?.data;
     let mut results = Vec::new();
     for task in &data.tasks {
@@ -69,24 +70,19 @@ pub fn run(args: Args) -> Result<u8> {
             label_tasks.join(", ")
         );
     }
-    let mut out = std::io::stdout().lock();
-    if args.format == "json" {
-        let tasks: Vec<_> = results
-            .iter()
-            .map(|(t, m)| json!({"task": t, "metrics": m}))
-            .collect();
-        serde_json::to_writer_pretty(
-            &mut out,
-            &json!({"statements": data.examples.len(), "tasks": tasks}),
-        )?;
-        writeln!(out)?;
-    } else {
+    let tasks: Vec<_> = results
+        .iter()
+        .map(|(t, m)| json!({"task": t, "metrics": m}))
+        .collect();
+    let json = json!({"statements": data.examples.len(), "tasks": tasks});
+    args.output.write(&json, |out| {
         for (i, (task, metrics)) in results.iter().enumerate() {
             if i > 0 {
                 writeln!(out)?;
             }
-            write_metrics(&mut out, task, metrics)?;
+            write_metrics(out, task, metrics)?;
         }
-    }
+        Ok(())
+    })?;
     Ok(super::EXIT_OK)
 }

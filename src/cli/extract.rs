@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::shared::{display_name, SpeakerInput};
+use super::shared::{display_name, RunArgs, SpeakerInput};
 use crate::extract::evaluate::{article_errors, evaluate};
 use crate::extract::gold::{read_brat, read_gold, CoreNlp, Gold, SpeakerMatch};
 use crate::extract::Statement;
@@ -65,13 +65,16 @@ pub struct Args {
     /// With --gold: also list each article's missed and spurious statements.
     #[arg(long, requires = "gold")]
     errors: bool,
+
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 /// Runs `stance extract`: every article through the pipeline (no model) into the statement
 /// printer, or with `--gold` into the scorer.
 pub fn run(args: Args) -> Result<u8> {
-    let speakers = args.speakers.load()?;
-    let pool = rayon::ThreadPoolBuilder::new().build()?;
+    let speakers = args.speakers.load(&args.run)?;
+    let pool = args.run.pool()?;
     let pipeline = Pipeline {
         speakers: &speakers,
         model: None,
@@ -104,7 +107,8 @@ pub fn run(args: Args) -> Result<u8> {
     if failed > 0 {
         writeln!(
             std::io::stderr(),
-            "stance: {failed} article(s) could not be read; the rest were extracted"
+            "stance: {} could not be read; the rest were extracted",
+            crate::count::count(failed, "article")
         )?;
         return Ok(super::EXIT_ERROR);
     }

@@ -2,12 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use super::shared::display_name;
+use super::shared::{display_name, FiguresOutput, SpeakerInput, Verbosity};
+use crate::count::count;
 use crate::labels::agreement::compare;
 use crate::labels::check::{check_files, CheckReport, CheckSettings, Severity};
 use crate::labels::KNOWN_TASKS;
@@ -56,17 +57,23 @@ struct CheckArgs {
     #[arg(value_name = "FILE", default_value = "labels")]
     files: Vec<PathBuf>,
 
-    /// Speaker table whose canonical names every row's speaker must use.
-    #[arg(long, value_name = "FILE", default_value = "labels/speakers.csv")]
-    speakers: PathBuf,
+    /// The speaker table whose canonical names every row's speaker must use.
+    #[command(flatten)]
+    speakers: SpeakerInput,
 
     /// Most rows one source may contribute.
-    #[arg(long, value_name = "N", default_value_t = CheckSettings::default().max_per_source)]
+    #[arg(long, value_name = "N", default_value_t = CheckSettings::default().max_per_source, allow_negative_numbers = true)]
     max_per_source: usize,
 
     /// Also print the distribution per speaker.
     #[arg(long)]
     per_speaker: bool,
+
+    #[command(flatten)]
+    output: FiguresOutput,
+
+    #[command(flatten)]
+    verbosity: Verbosity,
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,9 +86,12 @@ struct AgreementArgs {
     #[arg(long, value_name = "PATH", num_args = 1.., default_value = "labels/agreement")]
     second: Vec<PathBuf>,
 
-    /// List every row the passes disagree on.
+    /// List every row the passes disagree on (always in JSON).
     #[arg(long)]
     disagreements: bool,
+
+    #[command(flatten)]
+    output: FiguresOutput,
 }
 
 /// Task → class → rows.
@@ -95,12 +105,11 @@ pub fn run(args: Args) -> Result<u8> {
     }
 }
 
-fn known_speakers(path: &Path) -> Result<BTreeSet<String>> {
-    let bytes = crate::io::read_bytes(path)?;
-    let mut reader = crate::io::csv_reader(bytes.as_slice(), b',');
+fn known_speakers(bytes: &[u8], name: &str) -> Result<BTreeSet<String>> {
+    let mut reader = crate::io::csv_reader(bytes, b',');
     let mut names = BTreeSet::new();
     for record in reader.records() {
-        let record = record.with_context(|| format!("{}: cannot read the speaker table", path.display()))?;
+        let record = record.with_context(|| format!("{name}: cannot read the speaker table"))?;
         if let Some(name) = record.get(0).map(str::trim).filter(|n| !n.is_empty()) {
             names.insert(name.to_string());
         }
@@ -109,9 +118,11 @@ fn known_speakers(path: &Path) -> Result<BTreeSet<String>> {
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
+    args.output.check()?;
+    let (speaker_bytes, speaker_table) = args.speakers.read(&args.verbosity)?;
     let settings = CheckSettings {
         max_per_source: args.max_per_source,
-        known_speakers: Some(known_speakers(&args.speakers)?),
+        known_speakers: Some(known_speakers(&speaker_bytes, &speaker_table)?),
         ..CheckSettings::default()
     };
     let mut files = Vec::new();
@@ -119,8 +130,8 @@ fn check(args: CheckArgs) -> Result<u8> {
         files.push((display_name(&path), crate::io::read_bytes(&path)?));
     }
     let report = check_files(&files, &settings);
-    let mut out = std::io::stdout().lock();
-    print_check(&report, args.per_speaker, &mut out)?;
+    args.output
+        .write(&report, |out| print_check(&report, args.per_speaker, out))?;
     let errors = report.count(Severity::Error);
     Ok(if errors > 0 {
         super::EXIT_ERROR
@@ -138,13 +149,13 @@ fn print_check(report: &CheckReport, per_speaker: bool, out: &mut dyn Write) -> 
     }
     writeln!(
         out,
-        "{} rows in {} file(s) from {} sources, {} speakers: {} error(s), {} warning(s)",
-        report.rows,
-        report.files,
-        report.sources,
-        report.per_speaker.len(),
-        report.count(Severity::Error),
-        report.count(Severity::Warning)
+        "{} in {} from {}, {}: {}, {}",
+        count(report.rows, "row"),
+        count(report.files, "file"),
+        count(report.sources, "source"),
+        count(report.per_speaker.len(), "speaker"),
+        count(report.count(Severity::Error), "error"),
+        count(report.count(Severity::Warning), "warning")
     )?;
     writeln!(out)?;
     writeln!(out, "{:<18} {:<10} {:>6}", "task", "class", "rows")?;
@@ -225,29 +236,42 @@ fn read_pass(paths: &[PathBuf], skip_agreement: bool) -> Result<BTreeMap<String,
 }
 
 fn agreement(args: AgreementArgs) -> Result<u8> {
+    args.output.check()?;
     let first = read_pass(&args.first, true)?;
     let second = read_pass(&args.second, false)?;
     let tasks: Vec<&str> = KNOWN_TASKS.iter().map(|(t, _)| *t).collect();
     let (agreements, disagreements) = compare(&first, &second, &tasks);
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{:<18} {:>6} {:>9} {:>7}",
-        "task", "rows", "observed", "kappa"
-    )?;
-    for a in &agreements {
+    #[derive(serde::Serialize)]
+    struct AgreementJson<'a> {
+        tasks: &'a [crate::labels::agreement::TaskAgreement],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        disagreements: Option<&'a [crate::labels::agreement::Disagreement]>,
+    }
+    let json = AgreementJson {
+        tasks: &agreements,
+        disagreements: args.disagreements.then_some(&disagreements[..]),
+    };
+    args.output.write(&json, |out| {
         writeln!(
             out,
-            "{:<18} {:>6} {:>9.3} {:>7.3}",
-            a.task, a.rows, a.observed, a.kappa
+            "{:<18} {:>6} {:>9} {:>7}",
+            "task", "rows", "observed", "kappa"
         )?;
-    }
-    if args.disagreements {
-        writeln!(out)?;
-        writeln!(out, "{:<16} {:<16} {:<9} {:<9}", "id", "task", "first", "second")?;
-        for d in &disagreements {
-            writeln!(out, "{:<16} {:<16} {:<9} {:<9}", d.id, d.task, d.first, d.second)?;
+        for a in &agreements {
+            writeln!(
+                out,
+                "{:<18} {:>6} {:>9.3} {:>7.3}",
+                a.task, a.rows, a.observed, a.kappa
+            )?;
         }
-    }
+        if args.disagreements {
+            writeln!(out)?;
+            writeln!(out, "{:<16} {:<16} {:<9} {:<9}", "id", "task", "first", "second")?;
+            for d in &disagreements {
+                writeln!(out, "{:<16} {:<16} {:<9} {:<9}", d.id, d.task, d.first, d.second)?;
+            }
+        }
+        Ok(())
+    })?;
     Ok(super::EXIT_OK)
 }

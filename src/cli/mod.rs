@@ -4,6 +4,7 @@
 //! 1 an error (the message names the file, line and what was expected), 2 a usage error.
 
 mod classify;
+mod completions;
 mod cv;
 mod eval;
 mod extract;
@@ -42,6 +43,7 @@ enum Command {
     Labels(labels::Args),
     Eval(eval::Args),
     Cv(cv::Args),
+    Completions(completions::Args),
 }
 
 /// Prints a notice of the library (a warning, a skipped input) on standard error, as
@@ -68,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Labels(args) => labels::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Cv(args) => cv::run(args),
+        Command::Completions(args) => completions::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -3,9 +3,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
-use super::shared::{ModelInput, SpeakerInput};
+use super::shared::{parse_probability, ModelInput, RunArgs, SpeakerInput};
 use crate::io::inputs::Accept;
 use crate::pipeline::{Pipeline, ReportSink};
 use crate::report::render::{render, Format, RenderOptions};
@@ -62,11 +62,11 @@ pub struct Args {
     output: Option<PathBuf>,
 
     /// Probability a side must exceed for a statement to count for it.
-    #[arg(long, value_name = "P", default_value_t = 0.5)]
+    #[arg(long, value_name = "P", default_value_t = 0.5, allow_negative_numbers = true, value_parser = parse_probability)]
     threshold: f64,
 
     /// Share of the stance probability mass the weaker side needs for a `mixed` verdict.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.3)]
+    #[arg(long, value_name = "SHARE", default_value_t = 0.3, allow_negative_numbers = true, value_parser = parse_probability)]
     mixed_share: f64,
 
     /// Only speakers whose name contains this (case- and accent-insensitive); repeatable.
@@ -74,40 +74,40 @@ pub struct Args {
     speaker_filter: Vec<String>,
 
     /// Hide speakers with fewer statements.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true)]
     min_statements: usize,
 
     /// Statements shown per cell in table, Markdown and CSV output (JSON and HTML show all kept).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = 2, allow_negative_numbers = true)]
     evidence: usize,
 
     /// Statements kept per cell as evidence, strongest first; counts, verdicts and confidences
     /// always use every statement.
-    #[arg(long, value_name = "N", default_value_t = 25)]
+    #[arg(long, value_name = "N", default_value_t = 25, allow_negative_numbers = true)]
     keep: usize,
 
     /// List every statement (JSON, HTML) while there are at most this many; past it only the kept
     /// evidence is listed, so memory stays bounded however many articles are read.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10_000,
+        allow_negative_numbers = true
+    )]
     list_limit: usize,
+
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 /// Runs `stance report`: every input through the pipeline into the report's aggregator, then
 /// the report rendered.
 pub fn run(args: Args) -> Result<u8> {
-    for (name, value) in [
-        ("--threshold", args.threshold),
-        ("--mixed-share", args.mixed_share),
-    ] {
-        if !(0.0..=1.0).contains(&value) {
-            bail!("{name} must be between 0 and 1, found {value}");
-        }
-    }
     if let Some(path) = &args.output {
         crate::io::check_writable(path)?;
     }
-    let model = args.model.load()?;
-    let speakers = args.speakers.load()?;
+    let model = args.model.load(&args.run)?;
+    let speakers = args.speakers.load(&args.run)?;
     let settings = ReportSettings {
         threshold: args.threshold,
         mixed_share: args.mixed_share,
@@ -116,7 +116,7 @@ pub fn run(args: Args) -> Result<u8> {
         keep: args.keep.max(args.evidence),
         list_limit: args.list_limit,
     };
-    let pool = rayon::ThreadPoolBuilder::new().build()?;
+    let pool = args.run.pool()?;
     let pipeline = Pipeline {
         speakers: &speakers,
         model: Some(&model),
@@ -129,21 +129,26 @@ pub fn run(args: Args) -> Result<u8> {
         &mut sink,
         &mut super::print_notice,
     )?;
-    let mut stderr = std::io::stderr();
     if sink.unattributed > 0 {
-        writeln!(
-            stderr,
-            "stance: note: {} statements had no identified speaker and are not in the report",
-            sink.unattributed
-        )?;
+        args.run.note(&format!(
+            "note: {} no identified speaker and are not in the report",
+            match sink.unattributed {
+                1 => "1 statement had".to_string(),
+                n => format!("{n} statements had"),
+            }
+        ));
     }
     let report = sink.aggregator.finish();
     if report.unlisted_statements > 0 {
-        writeln!(
-            stderr,
-            "stance: note: {} statements are counted but not listed (more than --list-limit {}); each cell lists its {} strongest",
-            report.unlisted_statements, args.list_limit, report.settings.keep
-        )?;
+        args.run.note(&format!(
+            "note: {} counted but not listed (more than --list-limit {}); each cell lists its {} strongest",
+            match report.unlisted_statements {
+                1 => "1 statement is".to_string(),
+                n => format!("{n} statements are"),
+            },
+            args.list_limit,
+            report.settings.keep
+        ));
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -155,8 +160,9 @@ pub fn run(args: Args) -> Result<u8> {
     crate::io::write_atomic(&target, |out| render(&report, args.format, options, out))?;
     if failed > 0 {
         writeln!(
-            stderr,
-            "stance: {failed} input(s) could not be read; the report covers the rest"
+            std::io::stderr(),
+            "stance: {} could not be read; the report covers the rest",
+            crate::count::count(failed, "input")
         )?;
         return Ok(super::EXIT_ERROR);
     }

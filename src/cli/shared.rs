@@ -54,6 +54,20 @@ pub fn parse_delimiter(s: &str) -> Result<u8, String> {
     }
 }
 
+/// Parses a probability or share: a number from 0 to 1 (negative numbers are read as values, so
+/// `--threshold -0.1` is refused for its range, not taken for a flag).
+pub fn parse_probability(s: &str) -> Result<f64, String> {
+    let value: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a number between 0 and 1, found {s:?}"))?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("expected a number between 0 and 1, found {value}"))
+    }
+}
+
 /// Label files read, with their digests.
 pub struct LoadedLabels {
     /// The statements and labels of every file.
@@ -122,7 +136,7 @@ pub struct FeaturizerArgs {
     pub config: Option<PathBuf>,
 
     /// Word n-gram lengths, e.g. 1-2 (unigrams and bigrams).
-    #[arg(long, value_name = "MIN-MAX", default_value_t = FeaturizerConfig::default().word_ngrams)]
+    #[arg(long, value_name = "MIN-MAX", default_value_t = FeaturizerConfig::default().word_ngrams, allow_negative_numbers = true)]
     pub ngrams: NgramRange,
 
     /// Also use character n-grams of these lengths within words.
@@ -130,7 +144,8 @@ pub struct FeaturizerArgs {
         long,
         value_name = "MIN-MAX",
         default_value_t = DEFAULT_CHAR_NGRAMS,
-        conflicts_with = "no_char_ngrams"
+        conflicts_with = "no_char_ngrams",
+        allow_negative_numbers = true
     )]
     pub char_ngrams: NgramRange,
 
@@ -139,11 +154,11 @@ pub struct FeaturizerArgs {
     pub no_char_ngrams: bool,
 
     /// Keep only terms found in at least this many training statements.
-    #[arg(long, value_name = "N", default_value_t = FeaturizerConfig::default().min_df)]
+    #[arg(long, value_name = "N", default_value_t = FeaturizerConfig::default().min_df, allow_negative_numbers = true)]
     pub min_df: usize,
 
     /// Keep at most this many terms (the most frequent); 0 for no limit.
-    #[arg(long, value_name = "N", default_value_t = FeaturizerConfig::default().max_features.unwrap_or(0))]
+    #[arg(long, value_name = "N", default_value_t = FeaturizerConfig::default().max_features.unwrap_or(0), allow_negative_numbers = true)]
     pub max_features: usize,
 
     /// Feature values: binary, tf or tf-idf (IDF learned at training time and stored).
@@ -246,11 +261,11 @@ pub struct TrainingArgs {
     pub alphas: Vec<f64>,
 
     /// Cross-validation folds (grouped by --group-by, default the source article).
-    #[arg(long, value_name = "K", default_value_t = TrainParams::default().folds)]
+    #[arg(long, value_name = "K", default_value_t = TrainParams::default().folds, allow_negative_numbers = true)]
     pub folds: usize,
 
     /// L-BFGS iteration limit per fit.
-    #[arg(long, value_name = "N", default_value_t = TrainParams::default().max_iterations)]
+    #[arg(long, value_name = "N", default_value_t = TrainParams::default().max_iterations, allow_negative_numbers = true)]
     pub max_iterations: u64,
 
     /// Class imbalance: `oversample` repeats rows of smaller classes up to the largest (the same as
@@ -285,50 +300,289 @@ impl TrainingArgs {
     }
 }
 
+/// The shipped model, built into the binary so that `stance` works from any folder.
+const BUILT_IN_MODEL: &[u8] = include_bytes!("../../models/stance.model");
+
+/// The shipped speaker table, built into the binary like the model.
+const BUILT_IN_SPEAKERS: &[u8] = include_bytes!("../../labels/speakers.csv");
+
+/// Environment variable naming the model file used when `--model` is not given.
+pub const MODEL_ENV: &str = "STANCE_MODEL";
+
+/// Environment variable naming the speaker table used when `--speakers` is not given.
+pub const SPEAKERS_ENV: &str = "STANCE_SPEAKERS";
+
+/// Where the model is looked for in the current folder when neither `--model` nor
+/// `STANCE_MODEL` names one (and where `stance train` writes by default).
+pub const LOCAL_MODEL: &str = "models/stance.model";
+
+/// Where the speaker table is looked for in the current folder when neither `--speakers` nor
+/// `STANCE_SPEAKERS` names one.
+pub const LOCAL_SPEAKERS: &str = "labels/speakers.csv";
+
+/// Where a default file (the model, the speaker table) comes from: the first of the flag, the
+/// environment variable, the file in the current folder and the copy built into the binary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultSource {
+    /// Named on the command line.
+    Flag(PathBuf),
+    /// Named by an environment variable (its name).
+    Env(PathBuf, &'static str),
+    /// Found at its usual place in the current folder.
+    Local(PathBuf),
+    /// The copy built into the binary.
+    BuiltIn,
+}
+
+impl DefaultSource {
+    /// Resolves in order: `flag`, then the environment variable `env` (when set and not empty),
+    /// then `local` when it exists in the current folder, then the built-in copy.
+    pub fn resolve(flag: Option<&Path>, env: &'static str, local: &str) -> Self {
+        if let Some(path) = flag {
+            return DefaultSource::Flag(path.to_path_buf());
+        }
+        if let Some(value) = std::env::var_os(env).filter(|v| !v.is_empty()) {
+            return DefaultSource::Env(PathBuf::from(value), env);
+        }
+        let local = Path::new(local);
+        if local.is_file() {
+            return DefaultSource::Local(local.to_path_buf());
+        }
+        DefaultSource::BuiltIn
+    }
+
+    /// The file's bytes, or `built_in` for the built-in copy. An error names the file and,
+    /// for the environment variable, which variable named it.
+    fn read(&self, built_in: &'static [u8]) -> Result<std::borrow::Cow<'static, [u8]>> {
+        match self {
+            DefaultSource::Flag(path) | DefaultSource::Local(path) => Ok(crate::io::read_bytes(path)?.into()),
+            DefaultSource::Env(path, env) => Ok(crate::io::read_bytes(path)
+                .with_context(|| format!("{env}={} names a file that cannot be read", path.display()))?
+                .into()),
+            DefaultSource::BuiltIn => Ok(built_in.into()),
+        }
+    }
+
+    /// The name used in messages: the path, or `built-in <what>`.
+    fn name(&self, what: &str) -> String {
+        match self {
+            DefaultSource::Flag(path) | DefaultSource::Env(path, _) | DefaultSource::Local(path) => {
+                display_name(path)
+            }
+            DefaultSource::BuiltIn => format!("built-in {what}"),
+        }
+    }
+
+    /// Says where the file came from, for the note a command prints on standard error.
+    fn describe(&self, what: &str, flag: &str, local: &str) -> String {
+        match self {
+            DefaultSource::Flag(path) => format!("{what} {} ({flag})", display_name(path)),
+            DefaultSource::Env(path, env) => format!("{what} {} (from {env})", display_name(path)),
+            DefaultSource::Local(path) => {
+                format!("{what} {} (found in the current folder)", display_name(path))
+            }
+            DefaultSource::BuiltIn => format!(
+                "the built-in {what} (the shipped {local} of stance {}; choose another with {flag} or {})",
+                env!("CARGO_PKG_VERSION"),
+                if what == "model" { MODEL_ENV } else { SPEAKERS_ENV }
+            ),
+        }
+    }
+}
+
 /// Where the model is read from.
 #[derive(Debug, Clone, Args)]
 pub struct ModelInput {
-    /// Model file written by `stance train`.
-    #[arg(long, value_name = "FILE", default_value = "models/stance.model")]
-    pub model: PathBuf,
+    /// Model file written by `stance train`. Default: $STANCE_MODEL when set, else
+    /// models/stance.model when the current folder has one, else the model built into stance.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 impl ModelInput {
-    /// Reads and checks the model file.
-    pub fn load(&self) -> Result<StanceModel> {
-        let bytes = crate::io::read_bytes(&self.model)?;
-        crate::model::file::read_model(bytes.as_slice())
-            .with_context(|| format!("cannot load model {}", self.model.display()))
+    /// Where the model comes from.
+    pub fn source(&self) -> DefaultSource {
+        DefaultSource::resolve(self.model.as_deref(), MODEL_ENV, LOCAL_MODEL)
+    }
+
+    /// Reads and checks the model, saying on standard error which one it is unless `run` is
+    /// quiet.
+    pub fn load(&self, run: &Verbosity) -> Result<StanceModel> {
+        let source = self.source();
+        let bytes = source.read(BUILT_IN_MODEL)?;
+        let model = crate::model::file::read_model(&*bytes)
+            .with_context(|| format!("cannot load model {}", source.name("model")))?;
+        run.note(&format!(
+            "using {}",
+            source.describe("model", "--model", LOCAL_MODEL)
+        ));
+        Ok(model)
     }
 }
 
 /// Where the speaker table is read from.
 #[derive(Debug, Clone, Args)]
 pub struct SpeakerInput {
-    /// Speaker aliases and role descriptions (speaker,gender,aliases).
-    #[arg(long, value_name = "FILE", default_value = DEFAULT_SPEAKERS)]
-    pub speakers: PathBuf,
+    /// Speaker aliases and role descriptions (speaker,gender,aliases). Default: $STANCE_SPEAKERS
+    /// when set, else labels/speakers.csv when the current folder has one, else the table built
+    /// into stance.
+    #[arg(long, value_name = "FILE")]
+    pub speakers: Option<PathBuf>,
 }
 
-/// The speaker table used when `--speakers` is not given.
-const DEFAULT_SPEAKERS: &str = "labels/speakers.csv";
-
 impl SpeakerInput {
-    /// Reads the speaker table; without one at the default place (outside the repository), speakers
-    /// are kept as named in the articles, with a warning.
-    pub fn load(&self) -> Result<SpeakerIndex> {
-        if self.speakers == Path::new(DEFAULT_SPEAKERS) && !self.speakers.exists() {
-            writeln!(
-                std::io::stderr(),
-                "stance: warning: no {DEFAULT_SPEAKERS} here: speakers are kept as named in the articles (give one with --speakers)"
-            )?;
-            return Ok(SpeakerIndex::empty());
+    /// Where the speaker table comes from.
+    pub fn source(&self) -> DefaultSource {
+        DefaultSource::resolve(self.speakers.as_deref(), SPEAKERS_ENV, LOCAL_SPEAKERS)
+    }
+
+    /// Reads the speaker table, saying on standard error which one it is unless `run` is quiet.
+    pub fn load(&self, run: &Verbosity) -> Result<SpeakerIndex> {
+        let source = self.source();
+        let bytes = source.read(BUILT_IN_SPEAKERS)?;
+        let index = SpeakerIndex::from_csv(&*bytes, &source.name("speaker table"))?;
+        run.note(&format!(
+            "using {}",
+            source.describe("speaker table", "--speakers", LOCAL_SPEAKERS)
+        ));
+        Ok(index)
+    }
+
+    /// The speaker table's bytes and the name to use in messages, for commands that read it
+    /// themselves (`labels check`).
+    pub fn read(&self, run: &Verbosity) -> Result<(std::borrow::Cow<'static, [u8]>, String)> {
+        let source = self.source();
+        let bytes = source.read(BUILT_IN_SPEAKERS)?;
+        run.note(&format!(
+            "using {}",
+            source.describe("speaker table", "--speakers", LOCAL_SPEAKERS)
+        ));
+        Ok((bytes, source.name("speaker table")))
+    }
+}
+
+/// How a command that prints figures (metrics, counts, agreement) prints them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FiguresFormat {
+    /// Aligned text for reading.
+    Table,
+    /// One JSON object, for scripts and jq.
+    Json,
+}
+
+/// Where a command that prints figures writes them.
+#[derive(Debug, Clone, Args)]
+pub struct FiguresOutput {
+    /// Output format.
+    #[arg(long, short, value_name = "FORMAT", default_value = "table")]
+    pub format: FiguresFormat,
+
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl FiguresOutput {
+    /// Fails before any work when the output file cannot be written.
+    pub fn check(&self) -> Result<()> {
+        match &self.output {
+            Some(path) => crate::io::check_writable(path),
+            None => Ok(()),
         }
-        let bytes = crate::io::read_bytes(&self.speakers)?;
-        Ok(SpeakerIndex::from_csv(
-            bytes.as_slice(),
-            &display_name(&self.speakers),
-        )?)
+    }
+
+    /// Writes the figures: `json` serialized (pretty, one object) in JSON format, else the text
+    /// that `table` writes.
+    pub fn write(
+        &self,
+        json: &impl serde::Serialize,
+        table: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        let target = self.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+        crate::io::write_atomic(&target, |out| match self.format {
+            FiguresFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, json)?;
+                writeln!(out)?;
+                Ok(())
+            }
+            FiguresFormat::Table => table(out),
+        })
+    }
+}
+
+/// How much a command says on standard error besides results, errors and warnings.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Verbosity {
+    /// Print nothing but results, errors and warnings: no progress bar and no notes (such as
+    /// which model is used).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl Verbosity {
+    /// Prints `stance: MESSAGE` on standard error unless quiet.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr(), "stance: {message}");
+        }
+    }
+
+    /// A progress bar of `total` steps drawn on standard error, hidden when quiet or when
+    /// standard error is not a terminal.
+    pub fn progress(&self, total: u64) -> indicatif::ProgressBar {
+        use std::io::IsTerminal as _;
+        if self.quiet || !std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::new(total)
+        }
+    }
+}
+
+/// How a long-running command runs: its worker threads and how much it says.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RunArgs {
+    /// Worker threads (0: one per core). More than the machine's cores is capped at their number,
+    /// with a note.
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true)]
+    pub threads: usize,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
+}
+
+impl std::ops::Deref for RunArgs {
+    type Target = Verbosity;
+
+    fn deref(&self) -> &Verbosity {
+        &self.verbosity
+    }
+}
+
+impl RunArgs {
+    /// The number of worker threads: `--threads`, 0 meaning one per core, capped at the number
+    /// of cores (with a note: more threads than cores only add switching, and each holds its own
+    /// buffers).
+    pub fn thread_count(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        match self.threads {
+            0 => cores,
+            n if n > cores => {
+                self.note(&format!(
+                    "note: --threads {n} is more than the {} of this machine; using {cores}",
+                    crate::count::count(cores, "core")
+                ));
+                cores
+            }
+            n => n,
+        }
+    }
+
+    /// A thread pool of [`RunArgs::thread_count`] workers.
+    pub fn pool(&self) -> Result<rayon::ThreadPool> {
+        Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(self.thread_count())
+            .build()?)
     }
 }
 
@@ -413,6 +667,36 @@ mod tests {
         featurizer: FeaturizerArgs,
         #[command(flatten)]
         training: TrainingArgs,
+    }
+
+    #[test]
+    fn the_built_in_model_and_speaker_table_load() {
+        let model = crate::model::file::read_model(BUILT_IN_MODEL).expect("built-in model");
+        assert!(!model.tasks.is_empty());
+        let speakers = SpeakerIndex::from_csv(BUILT_IN_SPEAKERS, "built-in").expect("speakers");
+        assert!(speakers.speakers().count() > 10);
+    }
+
+    #[test]
+    fn a_flag_comes_before_the_environment_and_the_current_folder() {
+        let flag = Path::new("elsewhere.model");
+        assert_eq!(
+            DefaultSource::resolve(Some(flag), MODEL_ENV, LOCAL_MODEL),
+            DefaultSource::Flag(flag.to_path_buf())
+        );
+        assert_eq!(
+            DefaultSource::resolve(None, "STANCE_TEST_UNSET_VARIABLE", "no/such/file"),
+            DefaultSource::BuiltIn
+        );
+    }
+
+    #[test]
+    fn probabilities_outside_0_to_1_are_refused_for_their_range() {
+        assert_eq!(parse_probability("0.25"), Ok(0.25));
+        assert!(parse_probability("-0.1")
+            .unwrap_err()
+            .contains("between 0 and 1, found -0.1"));
+        assert!(parse_probability("abc").is_err());
     }
 
     #[test]

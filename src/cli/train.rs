@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::shared::{FeaturizerArgs, LabelInput, TrainingArgs};
+use super::shared::{FeaturizerArgs, FiguresFormat, LabelInput, RunArgs, TrainingArgs, LOCAL_MODEL};
+use crate::count::count;
 use crate::model::{self, StanceModel};
 
 const AFTER_HELP: &str = "\
@@ -22,9 +23,10 @@ How it trains:
 
 Examples:
   stance train
-  stance train --labels labels/statements.csv labels/corpus --out models/stance.model
+  stance train --labels labels/statements.csv labels/corpus -o models/stance.model
   stance train --labels semeval.csv --text-col tweet --task atheism --alpha 0.3,1,3
-  cat labels.tsv | stance train --labels - --delimiter '\\t' --out my.model";
+  cat labels.tsv | stance train --labels - --delimiter '\\t' -o my.model
+  stance train convote_train.csv --text-col text --task vote --group-by debate -o convote.model";
 
 /// Learn one classifier per task from labelled CSV and save the model.
 #[derive(Debug, clap::Args)]
@@ -34,8 +36,9 @@ pub struct Args {
     input: LabelInput,
 
     /// Where to write the model (atomically: an interrupted run leaves the old file intact).
-    #[arg(long, short, value_name = "FILE", default_value = "models/stance.model")]
-    out: PathBuf,
+    /// `--out` is the same flag.
+    #[arg(long, short, visible_alias = "out", value_name = "FILE", default_value = LOCAL_MODEL)]
+    output: PathBuf,
 
     #[command(flatten)]
     featurizer: FeaturizerArgs,
@@ -49,9 +52,12 @@ pub struct Args {
     #[arg(long)]
     no_cv: bool,
 
-    /// Print nothing but errors and warnings.
-    #[arg(long, short)]
-    quiet: bool,
+    /// How the training figures are printed on standard output.
+    #[arg(long, short, value_name = "FORMAT", default_value = "table")]
+    format: FiguresFormat,
+
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 /// Runs `stance train`.
@@ -59,7 +65,8 @@ pub fn run(args: Args) -> Result<u8> {
     let mut params = args.training.params();
     params.cross_validate = !args.no_cv;
     let params = params.validate()?;
-    crate::io::check_writable(&args.out)?;
+    crate::io::check_writable(&args.output)?;
+    let pool = args.run.pool()?;
     let loaded = args.input.load()?;
     if let Some(grouping) = &args.input.group_by {
         // A column that is not there is an error, not one group per row.
@@ -71,27 +78,77 @@ pub fn run(args: Args) -> Result<u8> {
         ProgressStyle::with_template("{spinner} training {bar:30} {pos}/{len} fits, {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    if args.quiet {
+    if args.run.quiet {
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let tick = || progress.inc(1);
-    let outcome = model::train(&loaded.data, &config, &params, &tick)?;
+    let outcome = pool.install(|| model::train(&loaded.data, &config, &params, &tick))?;
     progress.finish_and_clear();
     let mut model = outcome.model;
     model.metadata.label_files = loaded.digests;
-    crate::io::write_atomic(&args.out, |w| Ok(model::file::write_model(&model, w)?))
-        .with_context(|| format!("model not saved to {}", args.out.display()))?;
+    crate::io::write_atomic(&args.output, |w| Ok(model::file::write_model(&model, w)?))
+        .with_context(|| format!("model not saved to {}", args.output.display()))?;
     let mut err = std::io::stderr();
     for warning in &outcome.warnings {
         writeln!(err, "stance: warning: {warning}")?;
     }
-    if !args.quiet {
-        print_summary(&model, &args.out)?;
+    let grouped_by = args
+        .input
+        .group_by
+        .as_ref()
+        .and_then(|g| g.column())
+        .unwrap_or("source");
+    match args.format {
+        FiguresFormat::Json => print_json(&model, &args.output, grouped_by)?,
+        FiguresFormat::Table if !args.run.quiet => print_summary(&model, &args.output, grouped_by)?,
+        FiguresFormat::Table => {}
     }
     Ok(super::EXIT_OK)
 }
 
-fn print_summary(model: &StanceModel, out: &std::path::Path) -> Result<()> {
+/// The training figures as one JSON object: where the model went, what it was trained on, and
+/// per task the chosen alpha, convergence and the held-out cross-validation figures.
+fn print_json(model: &StanceModel, out: &std::path::Path, grouped_by: &str) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct TaskJson<'a> {
+        task: &'a str,
+        classes: &'a [String],
+        #[serde(flatten)]
+        training: &'a model::TaskTraining,
+    }
+    #[derive(serde::Serialize)]
+    struct TrainJson<'a> {
+        model: String,
+        statements: usize,
+        label_files: &'a [model::LabelFileDigest],
+        features: usize,
+        grouped_by: Option<&'a str>,
+        tasks: Vec<TaskJson<'a>>,
+    }
+    let cross_validated = model.tasks.iter().any(|t| t.training.cv.is_some());
+    let json = TrainJson {
+        model: out.display().to_string(),
+        statements: model.metadata.statements,
+        label_files: &model.metadata.label_files,
+        features: model.featurizer.n_features(),
+        grouped_by: cross_validated.then_some(grouped_by),
+        tasks: model
+            .tasks
+            .iter()
+            .map(|t| TaskJson {
+                task: &t.name,
+                classes: &t.classes,
+                training: &t.training,
+            })
+            .collect(),
+    };
+    let mut w = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut w, &json)?;
+    writeln!(w)?;
+    Ok(())
+}
+
+fn print_summary(model: &StanceModel, out: &std::path::Path, grouped_by: &str) -> Result<()> {
     let mut w = std::io::stdout().lock();
     let sources = model.metadata.label_files.len();
     let folds = model
@@ -101,13 +158,13 @@ fn print_summary(model: &StanceModel, out: &std::path::Path) -> Result<()> {
         .map(|cv| cv.folds);
     writeln!(
         w,
-        "trained {} task(s) on {} statements from {} file(s); {} features; {}",
-        model.tasks.len(),
-        model.metadata.statements,
-        sources,
-        model.featurizer.n_features(),
+        "trained {} on {} from {}; {}; {}",
+        count(model.tasks.len(), "task"),
+        count(model.metadata.statements, "statement"),
+        count(sources, "file"),
+        count(model.featurizer.n_features(), "feature"),
         match folds {
-            Some(folds) => format!("{folds}-fold cross-validation grouped by source"),
+            Some(folds) => format!("{folds}-fold cross-validation grouped by {grouped_by}"),
             None => "no cross-validation (--no-cv)".to_string(),
         }
     )?;

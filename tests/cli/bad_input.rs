@@ -237,7 +237,7 @@ fn a_closed_pipe_on_stdout_is_a_quiet_success() {
         .current_dir(wd.path())
         .arg("-c")
         .arg(format!(
-            "'{}' classify --model m.model --input many.csv --format csv | head -1; exit ${{PIPESTATUS:-0}}",
+            "'{}' classify -q --model m.model --input many.csv --format csv | head -1; exit ${{PIPESTATUS:-0}}",
             binary.display()
         ))
         .output()
@@ -261,7 +261,7 @@ fn the_broken_pipe_exit_code_is_zero() {
     let mut child = std::process::Command::new(binary)
         .current_dir(wd.path())
         .args([
-            "classify", "--model", "m.model", "--input", "many.csv", "--format", "jsonl",
+            "classify", "-q", "--model", "m.model", "--input", "many.csv", "--format", "jsonl",
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

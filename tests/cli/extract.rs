@@ -144,7 +144,7 @@ fn missing_files_are_named_and_the_rest_extracted() {
     let wd = Workdir::new();
     wd.write("ok.txt", "\"We are ready,\" Putin said.\n");
     let run = wd.run(&["extract", "ok.txt", "missing.txt", "--speakers", &speakers()]);
-    run.assert_error(1, &["cannot open missing.txt", "1 article(s) could not be read"]);
+    run.assert_error(1, &["cannot open missing.txt", "1 article could not be read"]);
     assert!(run.stdout.contains("We are ready"));
 }
 

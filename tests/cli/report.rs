@@ -103,7 +103,7 @@ fn unreadable_inputs_are_named_and_skipped_with_exit_1() {
         &[
             "cannot open missing.txt",
             "broken.csv: line 1: missing column `text` (found: id, speaker; a statement file needs fields `speaker` and `text`)",
-            "2 input(s) could not be read",
+            "2 inputs could not be read",
         ],
     );
     assert!(
@@ -134,7 +134,7 @@ fn bad_settings_are_usage_or_input_errors() {
     wd.run(&["report", &fixture(), "--format", "pdf"])
         .assert_error(2, &["pdf"]);
     wd.run(&["report", &fixture(), "--threshold", "1.5"])
-        .assert_error(1, &["--threshold must be between 0 and 1"]);
+        .assert_error(2, &["--threshold", "between 0 and 1, found 1.5"]);
 }
 
 /// A Chromium-family browser on this machine, if any.
