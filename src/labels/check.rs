@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::duplicates::{DuplicateIndex, Sameness, TextKey, NEAR_DUPLICATE};
 use super::{allowed_values, normalize_label, KNOWN_TASKS, MAX_TEXT_BYTES};
 use crate::io::describe_csv_error;
 
@@ -42,7 +43,7 @@ impl Default for CheckSettings {
         CheckSettings {
             max_per_source: 40,
             known_speakers: None,
-            near_duplicate: 0.8,
+            near_duplicate: NEAR_DUPLICATE,
         }
     }
 }
@@ -119,8 +120,6 @@ struct SeenRow {
     id: String,
     speaker: String,
     source: String,
-    shingles: BTreeSet<String>,
-    normalized: String,
 }
 
 fn is_valid_date(date: &str) -> bool {
@@ -151,24 +150,6 @@ fn is_valid_date(date: &str) -> bool {
         && d <= days[(m - 1) as usize]
 }
 
-fn shingles(normalized: &str) -> BTreeSet<String> {
-    let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
-    if words.len() < 3 {
-        return words.iter().map(|w| w.to_string()).collect();
-    }
-    words.windows(3).map(|w| w.join(" ")).collect()
-}
-
-fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let common = a.intersection(b).count();
-    let union = a.len() + b.len() - common;
-    if union == 0 {
-        0.0
-    } else {
-        common as f64 / union as f64
-    }
-}
-
 /// Checks label files given as (name, bytes).
 pub fn check_files(files: &[(String, Vec<u8>)], settings: &CheckSettings) -> CheckReport {
     let mut report = CheckReport {
@@ -176,6 +157,7 @@ pub fn check_files(files: &[(String, Vec<u8>)], settings: &CheckSettings) -> Che
         ..CheckReport::default()
     };
     let mut seen: Vec<SeenRow> = Vec::new();
+    let mut texts = DuplicateIndex::new(settings.near_duplicate);
     let mut find = |severity, file: &str, line, message: String| {
         report.findings.push(Finding {
             severity,
@@ -372,19 +354,13 @@ pub fn check_files(files: &[(String, Vec<u8>)], settings: &CheckSettings) -> Che
                     );
                 }
             }
-            let normalized = crate::features::tokenize(text)
-                .into_iter()
-                .map(|t| t.text)
-                .collect::<Vec<_>>()
-                .join(" ");
+            texts.insert(TextKey::new(text));
             seen.push(SeenRow {
                 file: file.clone(),
                 line,
                 id: id.to_string(),
                 speaker: speaker.to_string(),
                 source: source.to_string(),
-                shingles: shingles(&normalized),
-                normalized,
             });
         }
         if rows_here == 0 {
@@ -436,28 +412,26 @@ pub fn check_files(files: &[(String, Vec<u8>)], settings: &CheckSettings) -> Che
             );
         }
     }
-    for (i, a) in seen.iter().enumerate() {
-        for b in &seen[i + 1..] {
-            let same = a.normalized == b.normalized;
-            if !same && jaccard(&a.shingles, &b.shingles) < settings.near_duplicate {
-                continue;
-            }
-            let what = if same { "same text" } else { "nearly the same text" };
-            let who = if a.speaker == b.speaker {
-                "same speaker"
-            } else {
-                "another speaker"
-            };
-            find(
-                Severity::Warning,
-                &b.file,
-                b.line,
-                format!(
-                    "{what} as id {:?} ({}: line {}; {who}): one statement labelled twice?",
-                    a.id, a.file, a.line
-                ),
-            );
-        }
+    for (earlier, later, sameness) in texts.pairs() {
+        let (a, b) = (&seen[earlier], &seen[later]);
+        let what = match sameness {
+            Sameness::Same => "same text",
+            Sameness::Near => "nearly the same text",
+        };
+        let who = if a.speaker == b.speaker {
+            "same speaker"
+        } else {
+            "another speaker"
+        };
+        find(
+            Severity::Warning,
+            &b.file,
+            b.line,
+            format!(
+                "{what} as id {:?} ({}: line {}; {who}): one statement labelled twice?",
+                a.id, a.file, a.line
+            ),
+        );
     }
     report.findings.sort();
     report.classes = classes;

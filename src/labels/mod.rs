@@ -7,6 +7,7 @@
 
 pub mod agreement;
 pub mod check;
+pub mod duplicates;
 pub mod grouping;
 
 use std::collections::{BTreeMap, BTreeSet};

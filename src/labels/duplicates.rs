@@ -1,0 +1,215 @@
+//! Is this statement already here? The one answer `labels check` (two ids holding one statement)
+//! and `labels suggest` (a statement already labelled) share: the same words after the crate's
+//! text fold, or nearly the same words — word 3-gram shingles overlapping by at least a Jaccard
+//! threshold, so a trailing full stop, a dropped "he said" or a reporter's cut does not hide a copy.
+//!
+//! [`DuplicateIndex`] answers both questions: every pair of texts in the index ([`pairs`]) and
+//! whether a new text matches one in it ([`find`]). Exact matches are a hash lookup. Near matches
+//! compare shingle sets, skipping pairs whose sizes alone rule the threshold out (Jaccard is at
+//! most the smaller set's size over the larger's).
+//!
+//! [`pairs`]: DuplicateIndex::pairs
+//! [`find`]: DuplicateIndex::find
+
+use std::collections::{BTreeSet, HashMap};
+
+/// Shingle overlap (Jaccard) at which two texts count as near-duplicates, unless told otherwise.
+pub const NEAR_DUPLICATE: f64 = 0.8;
+
+/// A text prepared for comparison: its folded words, and their 3-word shingles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextKey {
+    folded: String,
+    shingles: BTreeSet<String>,
+}
+
+impl TextKey {
+    /// The key of a statement: its words as the featurizer reads them (through the crate's text
+    /// fold, `crate::text`; punctuation dropped), one space apart, and their word 3-grams (the words themselves
+    /// for texts of fewer than three words).
+    pub fn new(text: &str) -> Self {
+        let words: Vec<String> = crate::features::tokenize(text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        let shingles = if words.len() < 3 {
+            words.iter().cloned().collect()
+        } else {
+            words.windows(3).map(|w| w.join(" ")).collect()
+        };
+        TextKey {
+            folded: words.join(" "),
+            shingles,
+        }
+    }
+
+    /// The folded words, one space apart.
+    pub fn folded(&self) -> &str {
+        &self.folded
+    }
+
+    /// How alike two keys are: the same folded words, or shingles overlapping by at least
+    /// `threshold`; `None` when neither.
+    pub fn compare(&self, other: &TextKey, threshold: f64) -> Option<Sameness> {
+        if self.folded == other.folded {
+            return Some(Sameness::Same);
+        }
+        let (small, large) = if self.shingles.len() <= other.shingles.len() {
+            (&self.shingles, &other.shingles)
+        } else {
+            (&other.shingles, &self.shingles)
+        };
+        if (small.len() as f64) < threshold * large.len() as f64 {
+            return None;
+        }
+        let common = small.intersection(large).count();
+        let union = small.len() + large.len() - common;
+        (union > 0 && common as f64 / union as f64 >= threshold).then_some(Sameness::Near)
+    }
+}
+
+/// How two texts are alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Sameness {
+    /// The same words after folding.
+    Same,
+    /// Shingles overlapping by at least the threshold.
+    Near,
+}
+
+/// A match found in a [`DuplicateIndex`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Index (insertion order) of the text matched.
+    pub of: usize,
+    /// How alike they are.
+    pub sameness: Sameness,
+}
+
+/// Texts to find copies of.
+#[derive(Debug, Clone)]
+pub struct DuplicateIndex {
+    threshold: f64,
+    keys: Vec<TextKey>,
+    by_folded: HashMap<String, usize>,
+}
+
+impl Default for DuplicateIndex {
+    fn default() -> Self {
+        DuplicateIndex::new(NEAR_DUPLICATE)
+    }
+}
+
+impl DuplicateIndex {
+    /// An empty index whose near matches overlap by at least `threshold`.
+    pub fn new(threshold: f64) -> Self {
+        DuplicateIndex {
+            threshold,
+            keys: Vec::new(),
+            by_folded: HashMap::new(),
+        }
+    }
+
+    /// Number of texts held.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when no text is held.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Adds a text; returns its index.
+    pub fn insert(&mut self, key: TextKey) -> usize {
+        let index = self.keys.len();
+        self.by_folded.entry(key.folded.clone()).or_insert(index);
+        self.keys.push(key);
+        index
+    }
+
+    /// The first text held that `key` copies: an exact match (after folding) when there is one,
+    /// else the first near match in insertion order.
+    pub fn find(&self, key: &TextKey) -> Option<Duplicate> {
+        if let Some(&of) = self.by_folded.get(&key.folded) {
+            return Some(Duplicate {
+                of,
+                sameness: Sameness::Same,
+            });
+        }
+        self.keys.iter().enumerate().find_map(|(of, held)| {
+            key.compare(held, self.threshold)
+                .map(|sameness| Duplicate { of, sameness })
+        })
+    }
+
+    /// Every pair of texts held that are alike, as (earlier, later, how), by earlier then later.
+    pub fn pairs(&self) -> Vec<(usize, usize, Sameness)> {
+        let mut found = Vec::new();
+        for (i, a) in self.keys.iter().enumerate() {
+            for (j, b) in self.keys.iter().enumerate().skip(i + 1) {
+                if let Some(sameness) = a.compare(b, self.threshold) {
+                    found.push((i, j, sameness));
+                }
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PUTIN: &str = "the Syrian president's fate should be entirely in the hands of the Syrian people";
+
+    #[test]
+    fn same_words_after_folding_are_the_same_text() {
+        let a = TextKey::new("Assad must go.");
+        let b = TextKey::new("  ASSAD must GO ");
+        assert_eq!(a.compare(&b, NEAR_DUPLICATE), Some(Sameness::Same));
+        assert_eq!(a.folded(), "assad must go");
+        assert_eq!(
+            TextKey::new("François Hollande").compare(&TextKey::new("Francois Hollande"), 0.8),
+            Some(Sameness::Same)
+        );
+    }
+
+    #[test]
+    fn near_copies_match_and_different_statements_do_not() {
+        let a = TextKey::new(PUTIN);
+        let cut = TextKey::new(&format!("{PUTIN}, he said"));
+        // 12 shingles against 14, 12 in common: Jaccard 0.857.
+        assert_eq!(a.compare(&cut, 0.8), Some(Sameness::Near));
+        assert_eq!(a.compare(&cut, 0.9), None);
+        let other = TextKey::new(
+            "fate should be entirely in the hands of the Syrian people, and of nobody else at all",
+        );
+        assert_eq!(a.compare(&other, 0.8), None);
+    }
+
+    #[test]
+    fn the_index_finds_exact_matches_first_then_the_first_near_one() {
+        let mut index = DuplicateIndex::new(0.5);
+        index.insert(TextKey::new("We will never accept Assad"));
+        index.insert(TextKey::new(&format!("{PUTIN}, he said")));
+        index.insert(TextKey::new(PUTIN));
+        assert_eq!(
+            index.find(&TextKey::new(&format!("{PUTIN}."))),
+            Some(Duplicate {
+                of: 2,
+                sameness: Sameness::Same
+            })
+        );
+        // Jaccard 0.80 with the second text, 0.92 with the third: the second comes first.
+        assert_eq!(
+            index.find(&TextKey::new(&format!("{PUTIN} today"))),
+            Some(Duplicate {
+                of: 1,
+                sameness: Sameness::Near
+            })
+        );
+        assert_eq!(index.find(&TextKey::new("Air strikes must go on")), None);
+        assert_eq!(index.pairs(), [(1, 2, Sameness::Near)]);
+    }
+}
