@@ -218,6 +218,8 @@ pub struct PredictionFormatter<'a> {
     text_at: usize,
     explain: Option<usize>,
     keep_going: bool,
+    /// Longest statement classified, in bytes.
+    max_statement_bytes: usize,
 }
 
 /// `name`, or `name_predicted` when the input already has a column called `name` (gold labels,
@@ -251,10 +253,18 @@ impl<'a, W: Write> PredictionPrinter<'a, W> {
                 text_at,
                 explain,
                 keep_going,
+                max_statement_bytes: crate::features::DEFAULT_MAX_STATEMENT_BYTES,
             },
             out,
             failed: 0,
         }
+    }
+
+    /// Refuses statements longer than `max` bytes (default
+    /// [`crate::features::DEFAULT_MAX_STATEMENT_BYTES`]) as bad rows.
+    pub fn with_max_statement_bytes(mut self, max: usize) -> Self {
+        self.formatter.max_statement_bytes = max;
+        self
     }
 
     /// Rows written with an error.
@@ -447,7 +457,7 @@ impl RowWork for PredictionFormatter<'_> {
     }
 
     fn row_error(&self, text: &str) -> Option<String> {
-        statement_error(text)
+        statement_error(text, self.max_statement_bytes)
     }
 
     /// Scores and formats a block of rows; `first` is the stream index of its first row.
@@ -508,21 +518,12 @@ impl<'a, W: Write> RowSink for PredictionPrinter<'a, W> {
     }
 }
 
-/// Longest statement classified, in bytes: a longer field is an unclosed quote or a whole document,
-/// and its character n-grams alone would take gigabytes.
-const MAX_STATEMENT_BYTES: usize = 100_000;
-
-/// Why a statement cannot be classified, if it cannot.
-fn statement_error(text: &str) -> Option<String> {
+/// Why a statement cannot be classified, if it cannot: it is empty, or longer than `max` bytes.
+fn statement_error(text: &str, max: usize) -> Option<String> {
     if text.trim().is_empty() {
         Some("empty statement (expected text to classify)".into())
-    } else if text.len() > MAX_STATEMENT_BYTES {
-        Some(format!(
-            "statement of {} bytes (expected at most {MAX_STATEMENT_BYTES}: a whole document, or an unclosed quote?)",
-            text.len()
-        ))
     } else {
-        None
+        crate::features::statement_too_long(text.len(), max)
     }
 }
 

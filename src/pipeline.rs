@@ -253,6 +253,8 @@ pub struct Pipeline<'a> {
     pub model: Option<&'a StanceModel>,
     /// The worker threads.
     pub pool: &'a rayon::ThreadPool,
+    /// Longest statement of a statement file classified, in bytes (a longer one is a bad row).
+    pub max_statement_bytes: usize,
 }
 
 impl Pipeline<'_> {
@@ -422,6 +424,7 @@ impl ArticleSink for ReportSink {
                 kind_at: column("kind"),
                 source_at: column("source"),
                 source,
+                max_statement_bytes: pipeline.max_statement_bytes,
             },
             sink: self,
         };
@@ -454,6 +457,7 @@ struct ClassifyRows<'m> {
     kind_at: Option<usize>,
     source_at: Option<usize>,
     source: String,
+    max_statement_bytes: usize,
 }
 
 impl RowWork for ClassifyRows<'_> {
@@ -464,6 +468,11 @@ impl RowWork for ClassifyRows<'_> {
 
     fn text_column(&self) -> usize {
         self.text_at
+    }
+
+    /// A statement longer than the cap would take memory in proportion to its length.
+    fn row_error(&self, text: &str) -> Option<String> {
+        crate::features::statement_too_long(text.len(), self.max_statement_bytes)
     }
 
     fn process(&self, rows: &[InputRow], _first: usize, _scratch: &mut ()) -> Result<Self::Block> {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 
-use super::shared::{parse_delimiter, ModelInput, RunArgs};
+use super::shared::{parse_delimiter, ModelInput, RunArgs, StatementLimit};
 use crate::io::records::{InputFormat, RecordReader, TextColumn};
 use crate::output::{Format, PredictionPrinter};
 
@@ -86,6 +86,9 @@ pub struct Args {
     keep_going: bool,
 
     #[command(flatten)]
+    limit: StatementLimit,
+
+    #[command(flatten)]
     run: RunArgs,
 }
 
@@ -118,7 +121,8 @@ pub fn run(args: Args) -> Result<u8> {
             args.explain.then_some(args.top),
             args.keep_going,
             std::io::BufWriter::with_capacity(1 << 16, out),
-        );
+        )
+        .with_max_statement_bytes(args.limit.max_statement_bytes);
         printer.start()?;
         let read = crate::pipeline::stream_rows(&mut reader, &pool, &mut printer, args.keep_going)?;
         if let Some(error) = read.stopped {

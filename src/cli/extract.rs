@@ -79,6 +79,7 @@ pub fn run(args: Args) -> Result<u8> {
         speakers: &speakers,
         model: None,
         pool: &pool,
+        max_statement_bytes: crate::features::DEFAULT_MAX_STATEMENT_BYTES,
     };
     let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     let mut failed = 0;

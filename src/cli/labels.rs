@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use super::shared::{display_name, FiguresOutput, SpeakerInput, Verbosity};
+use super::shared::{display_name, FiguresOutput, SpeakerInput, StatementLimit, Verbosity};
 use crate::count::count;
 use crate::labels::agreement::compare;
 use crate::labels::check::{check_files, CheckReport, CheckSettings, Severity};
@@ -70,6 +70,9 @@ struct CheckArgs {
     per_speaker: bool,
 
     #[command(flatten)]
+    limit: StatementLimit,
+
+    #[command(flatten)]
     output: FiguresOutput,
 
     #[command(flatten)]
@@ -123,6 +126,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     let settings = CheckSettings {
         max_per_source: args.max_per_source,
         known_speakers: Some(known_speakers(&speaker_bytes, &speaker_table)?),
+        max_text_bytes: args.limit.max_statement_bytes,
         ..CheckSettings::default()
     };
     let mut files = Vec::new();

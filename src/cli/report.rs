@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::shared::{parse_probability, ModelInput, RunArgs, SpeakerInput};
+use super::shared::{parse_probability, ModelInput, RunArgs, SpeakerInput, StatementLimit};
 use crate::io::inputs::Accept;
 use crate::pipeline::{Pipeline, ReportSink};
 use crate::report::render::{render, Format, RenderOptions};
@@ -97,6 +97,9 @@ pub struct Args {
     list_limit: usize,
 
     #[command(flatten)]
+    limit: StatementLimit,
+
+    #[command(flatten)]
     run: RunArgs,
 }
 
@@ -121,6 +124,7 @@ pub fn run(args: Args) -> Result<u8> {
         speakers: &speakers,
         model: Some(&model),
         pool: &pool,
+        max_statement_bytes: args.limit.max_statement_bytes,
     };
     let mut sink = ReportSink::new(Aggregator::new(settings));
     let failed = pipeline.run(

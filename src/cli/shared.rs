@@ -43,6 +43,23 @@ pub struct LabelInput {
     /// Only these tasks (repeat or comma-separate); default: every label column present.
     #[arg(long = "task", value_name = "NAME", value_delimiter = ',')]
     pub tasks: Vec<String>,
+
+    #[command(flatten)]
+    pub limit: StatementLimit,
+}
+
+/// How long a statement may be.
+#[derive(Debug, Clone, Args)]
+pub struct StatementLimit {
+    /// Longest statement read, in bytes; a longer one is an error naming its line. The default,
+    /// 1 MiB, is far above real statements and speeches, and bounds one statement's memory.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::features::DEFAULT_MAX_STATEMENT_BYTES,
+        allow_negative_numbers = true
+    )]
+    pub max_statement_bytes: usize,
 }
 
 /// Parses a one-byte delimiter, accepting `\t` and `tab`.
@@ -88,6 +105,7 @@ impl LabelInput {
                 .and_then(Grouping::column)
                 .unwrap_or("source")
                 .to_string(),
+            max_text_bytes: self.limit.max_statement_bytes,
         };
         let mut data = LabelledData::default();
         let mut digests = Vec::new();
@@ -107,6 +125,9 @@ impl LabelInput {
             data.append(part);
         }
         data.select_tasks(&self.tasks)?;
+        for warning in &data.warnings {
+            writeln!(std::io::stderr(), "stance: warning: {warning}")?;
+        }
         Ok(LoadedLabels { data, digests })
     }
 

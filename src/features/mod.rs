@@ -68,6 +68,23 @@ fn is_false(value: &bool) -> bool {
     !value
 }
 
+/// Longest statement read by default, in bytes (1 MiB; `--max-statement-bytes` changes it). A
+/// statement's terms, their hashes and its feature vector take memory in proportion to its length
+/// times the n-gram lengths, so the cap is what bounds the memory of one statement; 1 MiB is far
+/// above real statements and speeches (ConVote's House speeches run to 60 kB) and keeps one
+/// statement's working memory to tens of MB.
+pub const DEFAULT_MAX_STATEMENT_BYTES: usize = 1 << 20;
+
+/// Why a statement of `len` bytes is refused under a cap of `max` bytes, if it is.
+pub fn statement_too_long(len: usize, max: usize) -> Option<String> {
+    (len > max).then(|| {
+        format!(
+            "statement of {len} bytes (expected at most {max}: a whole document in one field? \
+             --max-statement-bytes raises the limit)"
+        )
+    })
+}
+
 /// The character n-gram lengths used unless the user says otherwise (`FeaturizerConfig::default`,
 /// and `--char-ngrams` when given without `--no-char-ngrams`).
 pub const DEFAULT_CHAR_NGRAMS: NgramRange = NgramRange { min: 2, max: 5 };

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::duplicates::{DuplicateIndex, Sameness, TextKey, NEAR_DUPLICATE};
-use super::{allowed_values, normalize_label, KNOWN_TASKS, MAX_TEXT_BYTES};
+use super::{allowed_values, normalize_label, KNOWN_TASKS, SUSPICIOUS_TEXT_BYTES};
 use crate::io::describe_csv_error;
 
 /// Columns every labelled statement file must have.
@@ -36,6 +36,8 @@ pub struct CheckSettings {
     pub known_speakers: Option<BTreeSet<String>>,
     /// Word-shingle overlap (Jaccard) at which two texts count as near-duplicates (default 0.8).
     pub near_duplicate: f64,
+    /// Longest statement text accepted, in bytes (an error above it).
+    pub max_text_bytes: usize,
 }
 
 impl Default for CheckSettings {
@@ -44,6 +46,7 @@ impl Default for CheckSettings {
             max_per_source: 40,
             known_speakers: None,
             near_duplicate: NEAR_DUPLICATE,
+            max_text_bytes: crate::features::DEFAULT_MAX_STATEMENT_BYTES,
         }
     }
 }
@@ -286,13 +289,17 @@ pub fn check_files(files: &[(String, Vec<u8>)], settings: &CheckSettings) -> Che
                     line,
                     "empty `text` (expected the statement's exact words)".into(),
                 );
-            } else if text.len() > MAX_TEXT_BYTES {
+            } else if let Some(problem) =
+                crate::features::statement_too_long(text.len(), settings.max_text_bytes)
+            {
+                find(Severity::Error, file, line, format!("`text`: {problem}"));
+            } else if text.len() > SUSPICIOUS_TEXT_BYTES {
                 find(
-                    Severity::Error,
+                    Severity::Warning,
                     file,
                     line,
                     format!(
-                        "`text` of {} bytes (at most {MAX_TEXT_BYTES}: is a quote unclosed?)",
+                        "`text` of {} bytes: a statement, not a document? (is a quote unclosed?)",
                         text.len()
                     ),
                 );

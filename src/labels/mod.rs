@@ -45,8 +45,9 @@ pub const DESCRIPTIVE_COLUMNS: &[&str] = &[
     "error",
 ];
 
-/// Longest statement text accepted, in bytes: a longer one is a column or quoting mistake.
-pub const MAX_TEXT_BYTES: usize = 10_000;
+/// Length above which a statement text that spans several lines, one of which looks like a row of
+/// its own, is reported as a possibly unclosed quote (a warning: real speeches are longer).
+pub const SUSPICIOUS_TEXT_BYTES: usize = 10_000;
 
 /// Why a label file could not be read.
 #[derive(Debug, Error)]
@@ -186,6 +187,9 @@ pub struct LabelledData {
     pub examples: Vec<Example>,
     /// One entry per task, sorted by name.
     pub tasks: Vec<TaskLabels>,
+    /// Things worth a look that did not stop the reading (a possibly unclosed quote), each naming
+    /// its file and line.
+    pub warnings: Vec<String>,
 }
 
 impl LabelledData {
@@ -198,6 +202,7 @@ impl LabelledData {
     pub fn append(&mut self, other: LabelledData) {
         let offset = self.examples.len();
         self.examples.extend(other.examples);
+        self.warnings.extend(other.warnings);
         for task in other.tasks {
             let rows = task.rows.into_iter().map(|(i, l)| (i + offset, l));
             match self.tasks.iter_mut().find(|t| t.name == task.name) {
@@ -243,6 +248,9 @@ pub struct ReadOptions {
     pub delimiter: u8,
     /// The column that groups rows for cross-validation (default `source`).
     pub group_column: String,
+    /// Longest statement text accepted, in bytes (default
+    /// [`crate::features::DEFAULT_MAX_STATEMENT_BYTES`]).
+    pub max_text_bytes: usize,
 }
 
 impl Default for ReadOptions {
@@ -251,8 +259,20 @@ impl Default for ReadOptions {
             text_column: None,
             delimiter: b',',
             group_column: "source".into(),
+            max_text_bytes: crate::features::DEFAULT_MAX_STATEMENT_BYTES,
         }
     }
+}
+
+/// Whether a statement text looks like an unclosed quote swallowed rows of the file: it is long,
+/// spans several lines, and one of its lines has as many fields as the header.
+fn looks_like_swallowed_rows(text: &str, delimiter: u8, columns: usize) -> bool {
+    text.len() > SUSPICIOUS_TEXT_BYTES
+        && columns > 1
+        && text
+            .lines()
+            .skip(1)
+            .any(|line| line.bytes().filter(|&b| b == delimiter).count() + 1 >= columns)
 }
 
 /// The two label-file shapes.
@@ -359,11 +379,14 @@ pub fn read_labels<R: Read>(
                 "empty statement text (expected the statement's words)".into(),
             ));
         }
-        if text.len() > MAX_TEXT_BYTES {
-            return Err(bad_text(format!(
-                "statement text of {} bytes (expected at most {MAX_TEXT_BYTES}: is a quote unclosed?)",
+        if let Some(problem) = crate::features::statement_too_long(text.len(), options.max_text_bytes) {
+            return Err(bad_text(problem));
+        }
+        if looks_like_swallowed_rows(&text, options.delimiter, header.len()) {
+            data.warnings.push(format!(
+                "{file}: line {line}, column `{text_name}`: a text of {} bytes over several lines, one of which looks like a row of its own: is a quote unclosed?",
                 text.len()
-            )));
+            ));
         }
         let fields: BTreeMap<String, String> = header
             .iter()

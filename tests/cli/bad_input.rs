@@ -294,13 +294,162 @@ fn a_50_mb_single_line_is_refused_with_its_line_not_swallowed() {
     wd.run(&["train", "labels.csv", "--out", "big.model"])
         .assert_error(
             1,
-            &["labels.csv: line 2, column `text`: statement text of 52428800 bytes (expected at most 10000"],
+            &[
+                "labels.csv: line 2, column `text`: statement of 52428800 bytes (expected at most 1048576",
+                "--max-statement-bytes",
+            ],
         );
     assert!(!wd.join("big.model").exists());
     wd.write("in.csv", format!("text\nfine\n{huge}\n"));
     wd.run(&["classify", "--model", "m.model", "--input", "in.csv"])
         .assert_error(
             1,
-            &["in.csv: line 3, column `text`: statement of 52428800 bytes (expected at most 100000"],
+            &[
+                "in.csv: line 3, column `text`: statement of 52428800 bytes (expected at most 1048576",
+                "--max-statement-bytes",
+            ],
         );
+}
+
+/// Words of a House speech, repeated to `bytes` bytes: ConVote's speech segments run to 12 kB and
+/// more, which the old 10,000-byte cap refused as "is a quote unclosed?".
+fn speech(bytes: usize, stance_words: &str) -> String {
+    let words = "mr speaker i rise today to speak on this bill which the committee reported ";
+    let mut text = String::new();
+    while text.len() < bytes {
+        text.push_str(words);
+        text.push_str(stance_words);
+        text.push(' ');
+    }
+    text
+}
+
+#[test]
+fn convote_sized_speeches_train_and_classify_issue_17() {
+    let wd = Workdir::new();
+    let mut csv = String::from("text,vote,debate\n");
+    for i in 0..24 {
+        let (vote, words) = if i % 2 == 0 {
+            ("yes", "i urge support")
+        } else {
+            ("no", "i oppose it")
+        };
+        let bytes = [12_000, 30_000, 60_000][i % 3];
+        csv.push_str(&format!("\"{}\",{vote},d{}\n", speech(bytes, words), i % 6));
+    }
+    wd.write("speeches.csv", &csv);
+    let run = wd.run(&[
+        "train",
+        "speeches.csv",
+        "--task",
+        "vote",
+        "--group-by",
+        "debate",
+        "--folds",
+        "3",
+        "--alpha",
+        "1",
+        "-o",
+        "speeches.model",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("unclosed"), "{}", run.stderr);
+    wd.write(
+        "one.csv",
+        format!("text\n\"{}\"\n", speech(60_000, "i urge support")),
+    );
+    let run = wd.run(&[
+        "classify",
+        "-q",
+        "--model",
+        "speeches.model",
+        "--input",
+        "one.csv",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.lines().nth(1).is_some_and(|row| row.contains(",yes,")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_statement_cap_is_a_flag_and_names_it_issue_17() {
+    let wd = Workdir::new();
+    wd.train_seed_model("m.model");
+    let long = speech(2_000_000, "strikes");
+    wd.write("in.csv", format!("text\n\"{long}\"\n"));
+    wd.run(&["classify", "--model", "m.model", "--input", "in.csv"])
+        .assert_error(
+            1,
+            &[
+                "in.csv: line 2",
+                "expected at most 1048576",
+                "--max-statement-bytes",
+            ],
+        );
+    let run = wd.run(&[
+        "classify",
+        "-q",
+        "--model",
+        "m.model",
+        "--input",
+        "in.csv",
+        "--max-statement-bytes",
+        "3000000",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    wd.run(&[
+        "classify",
+        "--model",
+        "m.model",
+        "--input",
+        "in.csv",
+        "--max-statement-bytes",
+        "-1",
+    ])
+    .assert_error(2, &["--max-statement-bytes", "-1"]);
+}
+
+#[test]
+fn a_text_that_swallowed_rows_is_a_warning_not_an_error_issue_17() {
+    let wd = Workdir::new();
+    let mut csv = String::from("text,vote,debate\n");
+    csv.push_str(&format!(
+        "\"{}\nnext speech,yes,d2\",yes,d1\n",
+        speech(11_000, "i urge support")
+    ));
+    for i in 0..12 {
+        let (vote, words) = if i % 2 == 0 {
+            ("yes", "i urge support")
+        } else {
+            ("no", "i oppose it")
+        };
+        csv.push_str(&format!("\"{}\",{vote},d{}\n", speech(200, words), i % 4));
+    }
+    wd.write("labels.csv", &csv);
+    let run = wd.run(&[
+        "train",
+        "labels.csv",
+        "--task",
+        "vote",
+        "--no-cv",
+        "--alpha",
+        "1",
+        "-o",
+        "m.model",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: labels.csv: line 2, column `text`")
+            && run.stderr.contains("is a quote unclosed?"),
+        "{}",
+        run.stderr
+    );
+    assert!(wd.join("m.model").exists());
 }
