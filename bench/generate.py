@@ -3,11 +3,11 @@
 
 Each synthetic statement is a run of consecutive words from one real labelled statement (continued
 into another when it runs out), about 115 bytes long, and carries the label of the statement it
-started in, so a classifier trained on them has something real to learn. The same seed and size
+started in (for every task asked for), so a classifier trained on them has something real to learn. The same seed and size
 always give the same file, byte for byte (Python's `random.Random` is stable across versions for
 `random()` and `randrange()`).
 
-usage: generate.py LABELS_DIR SIZE OUT.csv [--task military_action] [--seed 2015]
+usage: generate.py LABELS_DIR SIZE OUT.csv [--task military_action[,assad,...]] [--seed 2015]
 """
 import argparse
 import csv
@@ -17,17 +17,17 @@ import random
 import sys
 
 
-def labelled_statements(labels_dir, task):
+def labelled_statements(labels_dir, tasks):
     rows = []
     for path in sorted(glob.glob(os.path.join(labels_dir, "**", "*.csv"), recursive=True)):
         if "agreement" in path.split(os.sep) or os.path.basename(path) == "speakers.csv":
             continue
         with open(path, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
-                if row.get(task) and row.get("text"):
-                    rows.append((row["text"].split(), row[task]))
+                if all(row.get(task) for task in tasks) and row.get("text"):
+                    rows.append((row["text"].split(), [row[task] for task in tasks]))
     if not rows:
-        sys.exit(f"generate.py: no statement labelled for {task!r} under {labels_dir}")
+        sys.exit(f"generate.py: no statement labelled for {tasks!r} under {labels_dir}")
     return rows
 
 
@@ -36,18 +36,22 @@ def main():
     parser.add_argument("labels_dir")
     parser.add_argument("size", type=int)
     parser.add_argument("out")
-    parser.add_argument("--task", default="military_action")
+    parser.add_argument("--task", default="military_action", help="a task, or several comma-separated")
     parser.add_argument("--seed", type=int, default=2015)
+    parser.add_argument("--distinct", action="store_true", help="draw again when a text was already written")
     args = parser.parse_args()
 
-    statements = labelled_statements(args.labels_dir, args.task)
+    tasks = args.task.split(",")
+    statements = labelled_statements(args.labels_dir, tasks)
     rng = random.Random(args.seed)
     tmp = args.out + ".tmp"
     with open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["id", "source", "text", args.task])
-        for i in range(args.size):
-            words, label = statements[rng.randrange(len(statements))]
+        writer.writerow(["id", "source", "text"] + tasks)
+        seen = set()
+        i = 0
+        while i < args.size:
+            words, labels = statements[rng.randrange(len(statements))]
             position = rng.randrange(len(words))
             target = 90 + rng.randrange(51)  # 90..140 bytes, mean 115
             out, length = [], 0
@@ -58,8 +62,14 @@ def main():
                 out.append(words[position])
                 length += len(words[position]) + 1
                 position += 1
+            text = " ".join(out)
+            if args.distinct:
+                if text in seen:
+                    continue
+                seen.add(text)
             # 50 pseudo-sources, so grouped cross-validation has groups to split by.
-            writer.writerow([i + 1, f"bench-{i % 50}", " ".join(out), label])
+            writer.writerow([i + 1, f"bench-{i % 50}", text] + labels)
+            i += 1
     os.replace(tmp, args.out)
 
 
