@@ -11,7 +11,7 @@ use linfa_logistic::error::Error as LinfaError;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
 
-use super::linear::{balanced_rows, gradient_norm, present_classes, LinearWeights};
+use super::linear::{balanced_rows, balanced_weights, gradient_norm, present_classes, LinearWeights};
 use super::params::{Solver, ValidTrainParams, AUTO_DENSE_CELLS};
 use crate::features::SparseVector;
 
@@ -47,17 +47,18 @@ fn fit_plain(
     params: &ValidTrainParams,
 ) -> Result<LinearWeights, LinfaError> {
     let params = params.get();
-    let rows = balanced_rows(labels, n_classes, params.balance);
+    let row_weights = balanced_weights(labels, n_classes, params.balance);
+    let rows_fitted = row_weights.iter().sum::<f64>() as usize;
     let sparse = match params.solver {
         Solver::Sparse => true,
         Solver::Linfa => false,
-        Solver::Auto => rows.len().saturating_mul(n_features) > AUTO_DENSE_CELLS,
+        Solver::Auto => rows_fitted.saturating_mul(n_features) > AUTO_DENSE_CELLS,
     };
     if sparse {
         return fit_sparse(
             x,
             labels,
-            &rows,
+            &row_weights,
             n_classes,
             n_features,
             alpha,
@@ -65,6 +66,7 @@ fn fit_plain(
             params.gradient_tolerance,
         );
     }
+    let rows = balanced_rows(labels, n_classes, params.balance);
     let mut dense = Array2::<f64>::zeros((rows.len(), n_features));
     for (r, &row) in rows.iter().enumerate() {
         for (j, v) in x[row].iter() {
@@ -91,16 +93,17 @@ fn fit_plain(
         gradient_norm: 0.0,
     };
     let present: Vec<usize> = fitted.classes().to_vec();
-    result.gradient_norm = gradient_norm(&result, x, labels, &rows, &present, alpha);
+    result.gradient_norm = gradient_norm(&result, x, labels, &row_weights, &present, alpha);
     Ok(result)
 }
 
-/// The sparse solver's fit: same classes handling and result layout as the linfa path.
+/// The sparse solver's fit: same classes handling and result layout as the linfa path; each row
+/// counts `row_weights[i]` times instead of being repeated.
 #[allow(clippy::too_many_arguments)]
 fn fit_sparse(
     x: &[SparseVector],
     labels: &[usize],
-    rows: &[usize],
+    row_weights: &[f64],
     n_classes: usize,
     n_features: usize,
     alpha: f64,
@@ -118,7 +121,7 @@ fn fit_sparse(
     let k = present.len();
     let w = super::sparse::minimise(
         x,
-        rows,
+        row_weights,
         &target,
         k,
         n_features,
@@ -140,7 +143,7 @@ fn fit_sparse(
         intercepts,
         gradient_norm: 0.0,
     };
-    result.gradient_norm = gradient_norm(&result, x, labels, rows, &present, alpha);
+    result.gradient_norm = gradient_norm(&result, x, labels, row_weights, &present, alpha);
     Ok(result)
 }
 
@@ -225,6 +228,39 @@ mod tests {
                 for k in 0..3 {
                     assert!((p[k] - q[k]).abs() < 1e-4, "alpha {alpha}: {p:?} vs {q:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_sparse_solver_summing_blocks_in_parallel_agrees_with_linfa() {
+        // 2,600 imbalanced rows: three blocks of rows summed apart, rows weighted by their copies.
+        let x: Vec<SparseVector> = (0..2600)
+            .map(|i| {
+                let a = (i % 11) as f64 / 11.0;
+                sv(&[
+                    (0, 1.0 - a),
+                    ((i % 4) as u32 + 1, 0.3 + a),
+                    (5, (i % 13) as f64 / 13.0),
+                ])
+            })
+            .collect();
+        let y: Vec<usize> = (0..2600).map(|i| [0, 0, 1, 2, 1, 0, 2][i % 7]).collect();
+        let with = |solver| {
+            let params = TrainParams {
+                solver,
+                max_iterations: 500,
+                ..TrainParams::default()
+            }
+            .validate()
+            .unwrap();
+            fit_linear(&x, &y, 3, 6, 1.0, &params).unwrap()
+        };
+        let (dense, sparse) = (with(Solver::Linfa), with(Solver::Sparse));
+        for v in x.iter().take(50) {
+            let (p, q) = (dense.probabilities(v), sparse.probabilities(v));
+            for k in 0..3 {
+                assert!((p[k] - q[k]).abs() < 1e-4, "{p:?} vs {q:?}");
             }
         }
     }

@@ -86,6 +86,17 @@ pub fn balanced_rows(labels: &[usize], n_classes: usize, balance: ClassBalance) 
     rows
 }
 
+/// How much each row counts in the summed loss: the number of times it appears in
+/// `balanced_rows`. Weighting a row by its copies gives exactly the objective of the repeated rows,
+/// in one pass over each row instead of one per copy.
+pub fn balanced_weights(labels: &[usize], n_classes: usize, balance: ClassBalance) -> Vec<f64> {
+    let mut weights = vec![0.0; labels.len()];
+    for row in balanced_rows(labels, n_classes, balance) {
+        weights[row] += 1.0;
+    }
+    weights
+}
+
 /// The classes that occur in `labels`, sorted.
 pub fn present_classes(labels: &[usize]) -> Vec<usize> {
     let mut present: Vec<usize> = labels.to_vec();
@@ -95,12 +106,13 @@ pub fn present_classes(labels: &[usize]) -> Vec<usize> {
 }
 
 /// Norm of the gradient of linfa-logistic's multinomial objective
-/// `-Σ log softmax(XW + b)[y] + α/2 ‖W‖²` at `w`, over the classes present, computed sparsely.
+/// `-Σ m_i log softmax(XW + b)[y_i] + α/2 ‖W‖²` at `w`, over the classes present, computed
+/// sparsely; `row_weights[i]` is row i's count m_i (see `balanced_weights`).
 pub fn gradient_norm(
     w: &LinearWeights,
     x: &[SparseVector],
     labels: &[usize],
-    rows: &[usize],
+    row_weights: &[f64],
     present: &[usize],
     alpha: f64,
 ) -> f64 {
@@ -110,14 +122,14 @@ pub fn gradient_norm(
         .map(|&c| w.weights[c].iter().map(|v| alpha * v).collect())
         .collect();
     let mut grad_b = vec![0.0; present.len()];
-    for &row in rows {
+    for (row, &m) in row_weights.iter().enumerate() {
         let scores: Vec<f64> = present
             .iter()
             .map(|&c| w.intercepts[c] + x[row].iter().map(|(j, v)| w.weights[c][j] * v).sum::<f64>())
             .collect();
         let p = softmax(&scores);
         for (k, &c) in present.iter().enumerate() {
-            let diff = p[k] - if labels[row] == c { 1.0 } else { 0.0 };
+            let diff = m * (p[k] - if labels[row] == c { 1.0 } else { 0.0 });
             grad_b[k] += diff;
             for (j, v) in x[row].iter() {
                 grad_w[k][j] += diff * v;
@@ -138,6 +150,10 @@ mod tests {
         let rows = balanced_rows(&[0, 0, 0, 1, 2, 2], 3, ClassBalance::Oversample);
         assert_eq!(rows, [0, 1, 2, 3, 4, 5, 3, 3, 4]);
         assert_eq!(balanced_rows(&[0, 1, 1], 2, ClassBalance::None), [0, 1, 2]);
+        assert_eq!(
+            balanced_weights(&[0, 0, 0, 1, 2, 2], 3, ClassBalance::Oversample),
+            [1.0, 1.0, 1.0, 3.0, 2.0, 1.0]
+        );
     }
 
     #[test]
