@@ -342,13 +342,18 @@ impl From<Featurizer> for StoredFeaturizer {
 
 impl Featurizer {
     /// Learns the vocabulary and IDF from the training texts.
-    pub fn fit<S: AsRef<str>>(config: FeaturizerConfig, texts: &[S]) -> Self {
-        let documents: Vec<Vec<String>> = texts.iter().map(|t| config.terms(t.as_ref())).collect();
+    pub fn fit<S: AsRef<str> + Sync>(config: FeaturizerConfig, texts: &[S]) -> Self {
         let limits = VocabularyLimits {
             min_df: config.min_df,
             max_features: config.max_features,
         };
-        let vocabulary = Vocabulary::fit(documents.iter().map(Vec::as_slice), limits);
+        let term_hashes = |text: &str, out: &mut Vec<u64>| {
+            FeatureScratch::with_this_threads(|scratch| {
+                config.term_hashes_into(text, &mut scratch.terms, &mut scratch.hashes);
+                out.extend_from_slice(&scratch.hashes.hashes);
+            })
+        };
+        let vocabulary = Vocabulary::fit_by_hash(texts, &term_hashes, &|text| config.terms(text), limits);
         let idf: Vec<f64> = vocabulary
             .document_frequencies()
             .iter()
@@ -410,6 +415,14 @@ impl Featurizer {
     pub fn transform(&self, text: &str) -> SparseVector {
         let mut vector = SparseVector::default();
         FeatureScratch::with_this_threads(|scratch| self.transform_into(text, scratch, &mut vector));
+        vector
+    }
+
+    /// `transform` with ranks (`rank_order`) in place of columns: what training fits on, so that
+    /// the weights of frequent terms sit together as they do when scoring.
+    pub fn transform_ranked(&self, text: &str) -> SparseVector {
+        let mut vector = SparseVector::default();
+        FeatureScratch::with_this_threads(|scratch| self.transform_ranked_into(text, scratch, &mut vector));
         vector
     }
 
