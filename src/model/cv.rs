@@ -156,17 +156,18 @@ pub fn cross_validate_folds(
                 .map(|(e, _)| e.text.as_str())
                 .collect();
             let featurizer = Featurizer::fit(config.clone(), &train_texts);
+            // Ranks (most frequent terms first) for the solver's cache, as in `train`.
             let vectors: Vec<SparseVector> = data
                 .examples
-                .iter()
-                .map(|e| featurizer.transform(&e.text))
+                .par_iter()
+                .map(|e| featurizer.transform_ranked(&e.text))
                 .collect();
             let mut out = Vec::new();
             for (task, classes) in data.tasks.iter().zip(&task_classes) {
                 let class_of = |label: &String| classes.binary_search(label).unwrap_or(0);
                 let (train, test): (Vec<_>, Vec<_>) =
                     task.rows.iter().partition(|(i, _)| fold_of[*i] != fold);
-                let x: Vec<SparseVector> = train.iter().map(|(i, _)| vectors[*i].clone()).collect();
+                let x: Vec<&SparseVector> = train.iter().map(|(i, _)| &vectors[*i]).collect();
                 let y: Vec<usize> = train.iter().map(|(_, l)| class_of(l)).collect();
                 let mut per_alpha = Vec::new();
                 for &alpha in &p.alphas {

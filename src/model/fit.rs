@@ -15,11 +15,12 @@ use super::linear::{balanced_rows, balanced_weights, gradient_norm, present_clas
 use super::params::{Solver, ValidTrainParams, AUTO_DENSE_CELLS};
 use crate::features::SparseVector;
 
-/// Fits a multinomial logistic regression on `x` (sparse rows) and `labels` (class indices in
+/// Fits a multinomial logistic regression on `x` (sparse rows, borrowed: the tasks and folds that
+/// fit on one featurized statement share its vector) and `labels` (class indices in
 /// `0..n_classes`). A class absent from `labels` gets an intercept of minus infinity, so it is never
 /// predicted; this only happens inside cross-validation folds.
 pub fn fit_linear(
-    x: &[SparseVector],
+    x: &[&SparseVector],
     labels: &[usize],
     n_classes: usize,
     n_features: usize,
@@ -39,7 +40,7 @@ pub fn fit_linear(
 
 /// `fit_linear` without naive-Bayes scaling: linfa or the sparse solver, as `params.solver` says.
 fn fit_plain(
-    x: &[SparseVector],
+    x: &[&SparseVector],
     labels: &[usize],
     n_classes: usize,
     n_features: usize,
@@ -101,7 +102,7 @@ fn fit_plain(
 /// counts `row_weights[i]` times instead of being repeated.
 #[allow(clippy::too_many_arguments)]
 fn fit_sparse(
-    x: &[SparseVector],
+    x: &[&SparseVector],
     labels: &[usize],
     row_weights: &[f64],
     n_classes: usize,
@@ -156,6 +157,10 @@ mod tests {
         SparseVector::from_pairs(pairs)
     }
 
+    fn refs(x: &[SparseVector]) -> Vec<&SparseVector> {
+        x.iter().collect()
+    }
+
     #[test]
     fn sparse_probabilities_equal_linfas_dense_ones() {
         let x = vec![
@@ -168,7 +173,7 @@ mod tests {
         ];
         let y = [0, 0, 1, 1, 2, 2];
         let params = TrainParams::default().validate().unwrap();
-        let w = fit_linear(&x, &y, 3, 3, 0.5, &params).unwrap();
+        let w = fit_linear(&refs(&x), &y, 3, 3, 0.5, &params).unwrap();
         // Refit with linfa directly and compare its own predict_probabilities.
         let mut dense = Array2::<f64>::zeros((6, 3));
         for (r, v) in x.iter().enumerate() {
@@ -220,7 +225,7 @@ mod tests {
                 }
                 .validate()
                 .unwrap();
-                fit_linear(&x, &y, 3, 5, alpha, &params).unwrap()
+                fit_linear(&refs(&x), &y, 3, 5, alpha, &params).unwrap()
             };
             let (dense, sparse) = (with(Solver::Linfa), with(Solver::Sparse));
             for v in &x {
@@ -254,7 +259,7 @@ mod tests {
             }
             .validate()
             .unwrap();
-            fit_linear(&x, &y, 3, 6, 1.0, &params).unwrap()
+            fit_linear(&refs(&x), &y, 3, 6, 1.0, &params).unwrap()
         };
         let (dense, sparse) = (with(Solver::Linfa), with(Solver::Sparse));
         for v in x.iter().take(50) {
@@ -269,7 +274,7 @@ mod tests {
     fn a_class_missing_from_the_fold_is_never_predicted() {
         let x = vec![sv(&[(0, 1.0)]), sv(&[(1, 1.0)])];
         let w = fit_linear(
-            &x,
+            &refs(&x),
             &[0, 2],
             3,
             2,

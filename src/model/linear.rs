@@ -110,7 +110,7 @@ pub fn present_classes(labels: &[usize]) -> Vec<usize> {
 /// sparsely; `row_weights[i]` is row i's count m_i (see `balanced_weights`).
 pub fn gradient_norm(
     w: &LinearWeights,
-    x: &[SparseVector],
+    x: &[&SparseVector],
     labels: &[usize],
     row_weights: &[f64],
     present: &[usize],

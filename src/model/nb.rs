@@ -10,7 +10,7 @@ use super::linear::{present_classes, LinearWeights};
 use crate::features::SparseVector;
 
 /// Log-count ratio of every feature for `class` against the other classes, with add-one smoothing.
-pub fn log_count_ratio(x: &[SparseVector], labels: &[usize], class: usize, n_features: usize) -> Vec<f64> {
+pub fn log_count_ratio(x: &[&SparseVector], labels: &[usize], class: usize, n_features: usize) -> Vec<f64> {
     let mut p = vec![1.0; n_features];
     let mut q = vec![1.0; n_features];
     for (row, &label) in x.iter().zip(labels) {
@@ -29,11 +29,11 @@ pub fn log_count_ratio(x: &[SparseVector], labels: &[usize], class: usize, n_fea
 /// Fits one NB-scaled binary model per class present, with `fit_binary` (rows, 0/1 labels →
 /// a two-class model), and folds the scaling into the weights.
 pub fn fit_one_vs_rest<E>(
-    x: &[SparseVector],
+    x: &[&SparseVector],
     labels: &[usize],
     n_classes: usize,
     n_features: usize,
-    mut fit_binary: impl FnMut(&[SparseVector], &[usize]) -> Result<LinearWeights, E>,
+    mut fit_binary: impl FnMut(&[&SparseVector], &[usize]) -> Result<LinearWeights, E>,
 ) -> Result<LinearWeights, E> {
     let mut weights = vec![vec![0.0; n_features]; n_classes];
     let mut intercepts = vec![f64::NEG_INFINITY; n_classes];
@@ -48,6 +48,7 @@ pub fn fit_one_vs_rest<E>(
             })
             .collect();
         let binary: Vec<usize> = labels.iter().map(|&l| usize::from(l == class)).collect();
+        let scaled: Vec<&SparseVector> = scaled.iter().collect();
         let fitted = fit_binary(&scaled, &binary)?;
         for (j, w) in weights[class].iter_mut().enumerate() {
             *w = (fitted.weights[1][j] - fitted.weights[0][j]) * r[j];
@@ -77,8 +78,8 @@ mod tests {
         // Class 0 rows use feature 0 twice; the other class uses feature 1 once.
         // p = [1+2, 1+0] = [3, 1], ‖p‖ = 4; q = [1, 2], ‖q‖ = 3.
         // r0 = ln((3/4)/(1/3)) = ln 2.25; r1 = ln((1/4)/(2/3)) = ln 0.375.
-        let x = vec![sv(&[(0, 1.0)]), sv(&[(0, 1.0)]), sv(&[(1, 1.0)])];
-        let r = log_count_ratio(&x, &[0, 0, 1], 0, 2);
+        let x = [sv(&[(0, 1.0)]), sv(&[(0, 1.0)]), sv(&[(1, 1.0)])];
+        let r = log_count_ratio(&x.iter().collect::<Vec<_>>(), &[0, 0, 1], 0, 2);
         assert!((r[0] - 2.25f64.ln()).abs() < 1e-12);
         assert!((r[1] - 0.375f64.ln()).abs() < 1e-12);
     }
@@ -93,7 +94,7 @@ mod tests {
         }
         .validate()
         .unwrap();
-        let w = fit_linear(&x, &y, 3, 3, 0.1, &params).unwrap();
+        let w = fit_linear(&x.iter().collect::<Vec<_>>(), &y, 3, 3, 0.1, &params).unwrap();
         for (row, &label) in x.iter().zip(&y) {
             let p = w.probabilities(row);
             assert_eq!(crate::model::argmax(&p), label);

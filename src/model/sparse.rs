@@ -22,7 +22,7 @@ use crate::features::SparseVector;
 
 /// The multinomial problem over the rows to fit, each counted as often as its weight says.
 struct Problem<'a> {
-    x: &'a [SparseVector],
+    x: &'a [&'a SparseVector],
     /// How many times each row of `x` counts (its copies under oversampling; 1 without).
     row_weights: &'a [f64],
     /// Class of each x row, as an index into the present classes.
@@ -52,6 +52,9 @@ const REMEMBERED: usize = 2;
 /// At most this many blocks of rows are summed in parallel; each holds a gradient-sized buffer
 /// while it is summed.
 const MAX_BLOCKS: usize = 8;
+
+/// Running sums per class while a row's scores are summed.
+const LANES: usize = 4;
 
 /// Blocks have at least this many rows, so small fits stay on one thread.
 const MIN_BLOCK_ROWS: usize = 1024;
@@ -130,23 +133,38 @@ impl Problem<'_> {
     where
         S: AsRef<[f64]> + AsMut<[f64]> + Clone,
     {
-        let k = self.k;
+        // The class count, known at compile time when `zero` is an array.
+        let k = zero.as_ref().len();
         let base = self.n_features * k;
         let (weights, intercepts) = params.split_at(base);
         let (grad_weights, grad_intercepts) = grad.split_at_mut(base);
         let mut loss = 0.0;
         for r in rows {
             let (row, target, m) = (&self.x[r], self.target[r], self.row_weights[r]);
-            let mut scores = zero.clone();
-            let scores = scores.as_mut();
-            for (&j, &v) in row.columns.iter().zip(&row.values) {
+            // Four running sums per class, over every fourth term, so that each addition need
+            // not wait for the one before it.
+            let mut lanes = [zero.clone(), zero.clone(), zero.clone(), zero.clone()];
+            let columns = row.columns.chunks_exact(LANES);
+            let values = row.values.chunks_exact(LANES);
+            let (last_columns, last_values) = (columns.remainder(), values.remainder());
+            for (columns, values) in columns.zip(values) {
+                for ((lane, &j), &v) in lanes.iter_mut().zip(columns).zip(values) {
+                    let at = j as usize * k;
+                    for (score, w) in lane.as_mut().iter_mut().zip(&weights[at..at + k]) {
+                        *score += w * v;
+                    }
+                }
+            }
+            for ((lane, &j), &v) in lanes.iter_mut().zip(last_columns).zip(last_values) {
                 let at = j as usize * k;
-                for (score, w) in scores.iter_mut().zip(&weights[at..at + k]) {
+                for (score, w) in lane.as_mut().iter_mut().zip(&weights[at..at + k]) {
                     *score += w * v;
                 }
             }
-            for (score, b) in scores.iter_mut().zip(intercepts) {
-                *score += b;
+            let [mut scores, lane1, lane2, lane3] = lanes;
+            let scores = scores.as_mut();
+            for (c, (score, b)) in scores.iter_mut().zip(intercepts).enumerate() {
+                *score = b + ((*score + lane1.as_ref()[c]) + (lane2.as_ref()[c] + lane3.as_ref()[c]));
             }
             loss += m * (log_sum_exp(scores) - scores[target]);
             let mut diffs = zero.clone();
@@ -193,7 +211,7 @@ impl Gradient for Problem<'_> {
 /// flattened parameters (`w[j * k + c]`, intercepts last).
 #[allow(clippy::too_many_arguments)]
 pub fn minimise(
-    x: &[SparseVector],
+    x: &[&SparseVector],
     row_weights: &[f64],
     target: &[usize],
     k: usize,

@@ -3,10 +3,13 @@
 
 use super::cv::{self, CvOutcome};
 use super::fit::fit_linear;
+use super::linear::LinearWeights;
 use super::params::ValidTrainParams;
 use super::{CvSummary, ModelMetadata, StanceModel, TaskModel, TaskTraining, TrainError};
 use crate::features::{Featurizer, FeaturizerConfig, SparseVector};
 use crate::labels::LabelledData;
+
+use rayon::prelude::*;
 
 /// What training produced besides the model: cross-validation details and warnings for the user.
 #[derive(Debug)]
@@ -71,26 +74,38 @@ pub fn train(
             cv.folds, cv.folds, p.folds
         ));
     }
-    let vectors: Vec<SparseVector> = texts.iter().map(|t| featurizer.transform(t)).collect();
+    // Fitted on ranks (most frequent terms first), as scoring lays weights out, so that the
+    // weights the solver touches most share cache lines; mapped back to columns below.
+    let vectors: Vec<SparseVector> = texts.par_iter().map(|t| featurizer.transform_ranked(t)).collect();
+    let fits: Vec<Result<LinearWeights, TrainError>> =
+        data.tasks
+            .par_iter()
+            .enumerate()
+            .map(|(t, task)| {
+                let alpha = cv.as_ref().map_or(p.alphas[0], |cv| cv.tasks[t].best().alpha);
+                let classes = task.classes();
+                let x: Vec<&SparseVector> = task.rows.iter().map(|(i, _)| &vectors[*i]).collect();
+                let y: Vec<usize> = task
+                    .rows
+                    .iter()
+                    .map(|(_, l)| classes.binary_search(l).unwrap_or(0))
+                    .collect();
+                let fitted = fit_linear(&x, &y, classes.len(), featurizer.n_features(), alpha, params)
+                    .map_err(|e| TrainError::Solver {
+                        task: task.name.clone(),
+                        message: e.to_string(),
+                    })?;
+                progress();
+                Ok(by_column(fitted, featurizer.rank_order()))
+            })
+            .collect();
+    drop(vectors);
     let mut tasks = Vec::new();
-    for (t, task) in data.tasks.iter().enumerate() {
+    for ((t, task), fitted) in data.tasks.iter().enumerate().zip(fits) {
+        let fitted = fitted?;
         let task_cv = cv.as_ref().map(|cv| &cv.tasks[t]);
         let alpha = task_cv.map_or(p.alphas[0], |c| c.best().alpha);
         let classes = task.classes();
-        let x: Vec<SparseVector> = task.rows.iter().map(|(i, _)| vectors[*i].clone()).collect();
-        let y: Vec<usize> = task
-            .rows
-            .iter()
-            .map(|(_, l)| classes.binary_search(l).unwrap_or(0))
-            .collect();
-        let fitted =
-            fit_linear(&x, &y, classes.len(), featurizer.n_features(), alpha, params).map_err(|e| {
-                TrainError::Solver {
-                    task: task.name.clone(),
-                    message: e.to_string(),
-                }
-            })?;
-        progress();
         let converged = fitted.gradient_norm <= p.gradient_tolerance;
         let (cv_unconverged, cv_fits) = task_cv.map_or((0, 0), |c| {
             (
@@ -150,4 +165,16 @@ pub fn train(
         },
     );
     Ok(TrainOutcome { model, cv, warnings })
+}
+
+/// Weights fitted on ranked vectors (`Featurizer::transform_ranked`), re-indexed by column.
+fn by_column(mut fitted: LinearWeights, rank_order: &[u32]) -> LinearWeights {
+    for weights in &mut fitted.weights {
+        let by_rank = std::mem::take(weights);
+        *weights = vec![0.0; by_rank.len()];
+        for (&w, &column) in by_rank.iter().zip(rank_order) {
+            weights[column as usize] = w;
+        }
+    }
+    fitted
 }
