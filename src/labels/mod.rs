@@ -49,6 +49,11 @@ pub const DESCRIPTIVE_COLUMNS: &[&str] = &[
 /// its own, is reported as a possibly unclosed quote (a warning: real speeches are longer).
 pub const SUSPICIOUS_TEXT_BYTES: usize = 10_000;
 
+/// Columns whose name starts with this are never tasks: `labels suggest` writes the model's
+/// guesses, probabilities and uncertainty in them beside the empty label columns, so a filled-in
+/// suggestion file is a label file as it stands.
+pub const MODEL_COLUMN_PREFIX: &str = "model_";
+
 /// Why a label file could not be read.
 #[derive(Debug, Error)]
 pub enum LabelError {
@@ -348,6 +353,7 @@ pub fn read_labels<R: Read>(
             .iter()
             .enumerate()
             .filter(|(i, h)| *i != text_at && !h.is_empty() && !DESCRIPTIVE_COLUMNS.contains(&h.as_str()))
+            .filter(|(_, h)| !h.starts_with(MODEL_COLUMN_PREFIX))
             .filter(|(_, h)| **h != options.group_column)
             .map(|(i, h)| (i, h.clone()))
             .collect(),
@@ -501,6 +507,17 @@ mod tests {
         );
         // An empty label means "not labelled for this task", not a class.
         assert_eq!(data.task("military_action").unwrap().rows.len(), 1);
+    }
+
+    #[test]
+    fn model_columns_of_a_suggestion_file_are_not_tasks() {
+        let data = read(
+            "id,text,assad,note,model_assad,model_assad_favor,model_rank\n\
+             sg-1,Assad must go,against,,against,0.1000,1\n",
+        )
+        .unwrap();
+        let names: Vec<&str> = data.tasks.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["assad"]);
     }
 
     #[test]
