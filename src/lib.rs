@@ -17,6 +17,7 @@ pub mod labels;
 pub mod metrics;
 pub mod model;
 pub mod report;
+pub mod suggest;
 
 pub mod output;
 pub mod pipeline;
