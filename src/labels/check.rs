@@ -423,7 +423,7 @@ pub fn check_files(files: &[(String, Vec<u8>)], settings: &CheckSettings) -> Che
         let (a, b) = (&seen[earlier], &seen[later]);
         let what = match sameness {
             Sameness::Same => "same text",
-            Sameness::Near => "nearly the same text",
+            Sameness::Near | Sameness::Contained => "nearly the same text",
         };
         let who = if a.speaker == b.speaker {
             "same speaker"

@@ -5,8 +5,15 @@
 //!
 //! [`DuplicateIndex`] answers both questions: every pair of texts in the index ([`pairs`]) and
 //! whether a new text matches one in it ([`find`]). Exact matches are a hash lookup. Near matches
-//! compare shingle sets, skipping pairs whose sizes alone rule the threshold out (Jaccard is at
-//! most the smaller set's size over the larger's).
+//! compare shingle sets: `pairs` skips pairs whose sizes alone rule the threshold out (Jaccard is
+//! at most the smaller set's size over the larger's); `find` counts shared shingles through an
+//! inverted index, so it looks only at texts sharing a shingle with the new one.
+//!
+//! `find` also matches a text that holds nearly all of a held text's shingles, or nearly all of
+//! whose shingles a held text holds ([`Sameness::Contained`]): the same quote cut wider or narrower
+//! (extraction keeps "they would step up strikes in Syria and Iraq, but neither committed to boots
+//! on the ground" where a labeller kept the first clause). That is what "already labelled" needs;
+//! `pairs`, for `labels check`, reports only the same and near-same texts.
 //!
 //! [`pairs`]: DuplicateIndex::pairs
 //! [`find`]: DuplicateIndex::find
@@ -15,6 +22,10 @@ use std::collections::{BTreeSet, HashMap};
 
 /// Shingle overlap (Jaccard) at which two texts count as near-duplicates, unless told otherwise.
 pub const NEAR_DUPLICATE: f64 = 0.8;
+
+/// Fewest shingles (a text of five words) the shorter text needs for containment to count: "Assad
+/// must go" inside a longer statement is not the same statement.
+pub const MIN_CONTAINED_SHINGLES: usize = 3;
 
 /// A text prepared for comparison: its folded words, and their 3-word shingles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +86,9 @@ pub enum Sameness {
     Same,
     /// Shingles overlapping by at least the threshold.
     Near,
+    /// One text holds at least the threshold's share of the other's shingles (the shorter one
+    /// having at least [`MIN_CONTAINED_SHINGLES`]): the same words cut wider or narrower.
+    Contained,
 }
 
 /// A match found in a [`DuplicateIndex`].
@@ -92,6 +106,8 @@ pub struct DuplicateIndex {
     threshold: f64,
     keys: Vec<TextKey>,
     by_folded: HashMap<String, usize>,
+    /// Shingle → the texts holding it, in insertion order.
+    postings: HashMap<String, Vec<usize>>,
 }
 
 impl Default for DuplicateIndex {
@@ -107,6 +123,7 @@ impl DuplicateIndex {
             threshold,
             keys: Vec::new(),
             by_folded: HashMap::new(),
+            postings: HashMap::new(),
         }
     }
 
@@ -124,12 +141,16 @@ impl DuplicateIndex {
     pub fn insert(&mut self, key: TextKey) -> usize {
         let index = self.keys.len();
         self.by_folded.entry(key.folded.clone()).or_insert(index);
+        for shingle in &key.shingles {
+            self.postings.entry(shingle.clone()).or_default().push(index);
+        }
         self.keys.push(key);
         index
     }
 
-    /// The first text held that `key` copies: an exact match (after folding) when there is one,
-    /// else the first near match in insertion order.
+    /// The text held that `key` copies, if one is: an exact match (after folding) when there is
+    /// one, else the first near match in insertion order, else the first that one of the two
+    /// contains ([`Sameness::Contained`]).
     pub fn find(&self, key: &TextKey) -> Option<Duplicate> {
         if let Some(&of) = self.by_folded.get(&key.folded) {
             return Some(Duplicate {
@@ -137,10 +158,29 @@ impl DuplicateIndex {
                 sameness: Sameness::Same,
             });
         }
-        self.keys.iter().enumerate().find_map(|(of, held)| {
-            key.compare(held, self.threshold)
-                .map(|sameness| Duplicate { of, sameness })
-        })
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for shingle in &key.shingles {
+            for &held in self.postings.get(shingle).map_or(&[][..], Vec::as_slice) {
+                *shared.entry(held).or_insert(0) += 1;
+            }
+        }
+        shared
+            .into_iter()
+            .filter_map(|(of, common)| {
+                let (a, b) = (key.shingles.len(), self.keys[of].shingles.len());
+                let (shorter, union) = (a.min(b), a + b - common);
+                let sameness = if common as f64 >= self.threshold * union as f64 {
+                    Sameness::Near
+                } else if shorter >= MIN_CONTAINED_SHINGLES
+                    && common as f64 >= self.threshold * shorter as f64
+                {
+                    Sameness::Contained
+                } else {
+                    return None;
+                };
+                Some(Duplicate { of, sameness })
+            })
+            .min_by_key(|d| (d.sameness, d.of))
     }
 
     /// Every pair of texts held that are alike, as (earlier, later, how), by earlier then later.
@@ -211,5 +251,37 @@ mod tests {
         );
         assert_eq!(index.find(&TextKey::new("Air strikes must go on")), None);
         assert_eq!(index.pairs(), [(1, 2, Sameness::Near)]);
+    }
+
+    #[test]
+    fn a_wider_or_narrower_cut_of_a_held_text_is_found_as_contained() {
+        let mut index = DuplicateIndex::default();
+        index.insert(TextKey::new("they would step up strikes in Syria and Iraq"));
+        index.insert(TextKey::new("We will never accept that Assad stays"));
+        let wider = TextKey::new(
+            "they would step up strikes in Syria and Iraq, but neither committed to boots on the ground",
+        );
+        assert_eq!(
+            index.find(&wider),
+            Some(Duplicate {
+                of: 0,
+                sameness: Sameness::Contained
+            })
+        );
+        assert_eq!(
+            index.find(&TextKey::new("We will never accept")),
+            None,
+            "two shingles are too few to count as contained"
+        );
+        assert_eq!(
+            index.find(&TextKey::new(
+                "Syria and Iraq must act together against the terrorists"
+            )),
+            None,
+            "one shared shingle of six is not containment"
+        );
+        // labels check's pairs do not report containment.
+        index.insert(wider);
+        assert_eq!(index.pairs(), []);
     }
 }
