@@ -9,9 +9,9 @@
 //! - **articles** ([`Pipeline::articles`]): read, decoded, extracted and (with a model) classified
 //!   [`ARTICLE_BATCH`] at a time in parallel; the sink takes them in order.
 //!
-//! Sinks live where their output does: the printers in the `output` module, the report's
-//! aggregator adapter ([`ReportSink`]) here, since it joins extraction, classification and
-//! aggregation.
+//! Sinks live where their output does: the printers in the `output` module; the adapter of the
+//! report's aggregator and of the suggester of statements to label ([`ClassifiedSink`]) here,
+//! since it joins extraction, classification and collection.
 
 use std::path::PathBuf;
 
@@ -23,6 +23,7 @@ use crate::io::inputs::{self, Accept, Article, ArticleSource, Input, StatementFi
 use crate::io::records::{InputRow, RecordReader, RowOrigins};
 use crate::model::{StanceModel, TaskPrediction};
 use crate::report::{Aggregator, ClassifiedStatement};
+use crate::suggest::Suggester;
 
 /// Rows read and handed to the workers at a time; bounds memory on long streams.
 pub const CHUNK: usize = 4096;
@@ -359,29 +360,52 @@ impl Pipeline<'_> {
     }
 }
 
-/// Feeds a report: attributed statements go to the aggregator, the others are counted.
-pub struct ReportSink {
-    /// The report being built.
-    pub aggregator: Aggregator,
+/// What takes classified, attributed statements one at a time, in input order: the report's
+/// aggregator, or the list of statements to label next.
+pub trait Collect {
+    /// Takes the next statement.
+    fn add(&mut self, statement: ClassifiedStatement);
+}
+
+impl Collect for Aggregator {
+    fn add(&mut self, statement: ClassifiedStatement) {
+        Aggregator::add(self, statement);
+    }
+}
+
+impl Collect for Suggester<'_> {
+    fn add(&mut self, statement: ClassifiedStatement) {
+        Suggester::add(self, statement);
+    }
+}
+
+/// Feeds classified statements to a collector (`report`, `labels suggest`): attributed
+/// statements go to it, the others are counted.
+pub struct ClassifiedSink<C> {
+    /// What the statements go to.
+    pub collector: C,
     /// Statements read that had no identified speaker.
     pub unattributed: usize,
 }
 
-impl ReportSink {
-    /// A sink feeding `aggregator`.
-    pub fn new(aggregator: Aggregator) -> Self {
-        ReportSink {
-            aggregator,
+/// Feeds a report.
+pub type ReportSink = ClassifiedSink<Aggregator>;
+
+impl<C: Collect> ClassifiedSink<C> {
+    /// A sink feeding `collector`.
+    pub fn new(collector: C) -> Self {
+        ClassifiedSink {
+            collector,
             unattributed: 0,
         }
     }
 }
 
-impl ArticleSink for ReportSink {
+impl<C: Collect> ArticleSink for ClassifiedSink<C> {
     fn article(&mut self, article: Extracted) -> Result<()> {
         for found in article.statements {
             match found.statement.speaker {
-                Some(speaker) => self.aggregator.add(ClassifiedStatement {
+                Some(speaker) => self.collector.add(ClassifiedStatement {
                     predictions: found.predictions,
                     speaker,
                     text: found.statement.text,
@@ -414,8 +438,8 @@ impl ArticleSink for ReportSink {
         };
         let model = pipeline
             .model
-            .ok_or_else(|| anyhow!("{name}: a report needs a model to classify statements"))?;
-        let mut rows = ReportRows {
+            .ok_or_else(|| anyhow!("{name}: statements need a model to be classified"))?;
+        let mut rows = CollectRows {
             work: ClassifyRows {
                 model,
                 speakers: pipeline.speakers,
@@ -441,13 +465,13 @@ impl ArticleSink for ReportSink {
     }
 }
 
-/// The rows of one statement file on their way into a report.
-struct ReportRows<'s, 'm> {
+/// The rows of one statement file on their way into a collector.
+struct CollectRows<'s, 'm, C> {
     work: ClassifyRows<'m>,
-    sink: &'s mut ReportSink,
+    sink: &'s mut ClassifiedSink<C>,
 }
 
-/// Classifies statement rows for a report: the speaker resolved through the table, the source
+/// Classifies statement rows: the speaker resolved through the table, the source
 /// from the row's `source` column or else the file.
 struct ClassifyRows<'m> {
     model: &'m StanceModel,
@@ -505,7 +529,7 @@ impl RowWork for ClassifyRows<'_> {
     }
 }
 
-impl<'m> RowSink for ReportRows<'_, 'm> {
+impl<'m, C: Collect> RowSink for CollectRows<'_, 'm, C> {
     type Work = ClassifyRows<'m>;
 
     fn work(&self) -> &ClassifyRows<'m> {
@@ -515,7 +539,7 @@ impl<'m> RowSink for ReportRows<'_, 'm> {
     fn consume(&mut self, block: <ClassifyRows<'m> as RowWork>::Block, _rows: &[InputRow]) -> Result<()> {
         for statement in block {
             match statement {
-                Ok(statement) => self.sink.aggregator.add(statement),
+                Ok(statement) => self.sink.collector.add(statement),
                 Err(has_text) => self.sink.unattributed += usize::from(has_text),
             }
         }

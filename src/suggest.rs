@@ -6,8 +6,9 @@
 //! score, and the list is filled in rank order, passing over a statement that
 //! - comes from a source or a speaker that already has its share of the list (caps), so one
 //!   article or one voice does not fill it;
-//! - is already in the label files, word for word after the crate's text fold or nearly
-//!   ([`DuplicateIndex`], the same test `labels check` uses for two ids holding one statement);
+//! - is already in the label files, word for word after the crate's text fold, nearly, or cut
+//!   wider or narrower ([`DuplicateIndex::find`], whose same and near matches are what
+//!   `labels check` warns about for two ids holding one statement);
 //! - repeats a statement already on the list (a syndicated copy in another article).
 //!
 //! By default the rank is the **mean** of the tasks' uncertainties: a row of the label files is
@@ -44,6 +45,25 @@ pub enum Strategy {
 }
 
 impl Strategy {
+    /// Every strategy, in the order `--help` lists them.
+    pub const ALL: [Strategy; 2] = [Strategy::Margin, Strategy::Entropy];
+
+    /// The strategy's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Margin => "margin",
+            Strategy::Entropy => "entropy",
+        }
+    }
+
+    /// What it measures, for `--help`.
+    pub fn help(self) -> &'static str {
+        match self {
+            Strategy::Margin => "1 - (p1 - p2): the two likeliest classes are close",
+            Strategy::Entropy => "entropy of all classes over log(classes): probability spread out",
+        }
+    }
+
     /// Uncertainty in 0–1 of one task's class probabilities (0 = sure, 1 = no idea); a task with
     /// one class is never uncertain.
     pub fn uncertainty(self, probabilities: &[f64]) -> f64 {
@@ -144,7 +164,7 @@ pub struct Suggestion {
 pub struct Skipped {
     /// The same words as a labelled statement, after folding.
     pub labelled: usize,
-    /// Nearly the same words as a labelled statement.
+    /// Nearly the same words as a labelled statement, or a wider or narrower cut of one.
     pub labelled_near: usize,
     /// The same or nearly the same words as a statement already suggested.
     pub repeated: usize,

@@ -1,4 +1,5 @@
-//! `stance labels`: check label files, and measure agreement between two labelling passes.
+//! `stance labels`: check label files, measure agreement between two labelling passes, and
+//! suggest what to label next (`suggest`, in its own file).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -34,7 +35,7 @@ Examples:
   stance labels agreement
   stance labels agreement --first labels --second labels/agreement --disagreements";
 
-/// Check label files, or compare two labelling passes.
+/// Check label files, compare two labelling passes, or choose what to label next.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -49,6 +50,8 @@ enum LabelsCommand {
     /// Cohen's kappa between a first and a second (blind) labelling pass.
     #[command(after_help = AGREEMENT_HELP)]
     Agreement(AgreementArgs),
+    /// The statements to label next: where the model is least sure, as a label file to fill in.
+    Suggest(super::suggest::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -105,6 +108,7 @@ pub fn run(args: Args) -> Result<u8> {
     match args.command {
         LabelsCommand::Check(a) => check(a),
         LabelsCommand::Agreement(a) => agreement(a),
+        LabelsCommand::Suggest(a) => super::suggest::run(a),
     }
 }
 

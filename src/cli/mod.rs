@@ -11,6 +11,7 @@ mod extract;
 mod labels;
 mod report;
 mod shared;
+mod suggest;
 mod train;
 
 use std::io::Write;

@@ -142,7 +142,7 @@ pub fn run(args: Args) -> Result<u8> {
             }
         ));
     }
-    let report = sink.aggregator.finish();
+    let report = sink.collector.finish();
     if report.unlisted_statements > 0 {
         args.run.note(&format!(
             "note: {} counted but not listed (more than --list-limit {}); each cell lists its {} strongest",
