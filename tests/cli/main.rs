@@ -9,4 +9,5 @@ mod eval_cv;
 mod extract;
 mod report;
 mod shipped_model;
+mod suggest;
 mod train_classify;
