@@ -222,10 +222,8 @@ fn a_filled_in_suggestion_file_passes_labels_check_and_trains() {
     assert!(check.stdout.contains("10 rows in 1 file"), "{}", check.stdout);
     assert!(check.stdout.contains("0 errors"), "{}", check.stdout);
     // With the seed labels, it trains; the model's tasks are the label columns, not model_….
-    let train = wd.run(&[
-        "train",
+    let train = wd.train_on_seed_labels(&[
         "filled.csv",
-        &repo_path("labels/statements.csv"),
         "-o",
         "m.model",
         "--folds",
