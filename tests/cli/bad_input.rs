@@ -453,3 +453,35 @@ fn a_text_that_swallowed_rows_is_a_warning_not_an_error_issue_17() {
     );
     assert!(wd.join("m.model").exists());
 }
+
+/// Runs this test binary's browser test alone with no browser on the `PATH` and `CI` as given.
+fn browser_test_without_chromium(ci: Option<&str>) -> std::process::Output {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", "report::html_report_works_in_a_headless_browser"])
+        .env("PATH", "/nonexistent")
+        .env_remove("CI");
+    if let Some(value) = ci {
+        command.env("CI", value);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn the_browser_test_fails_in_ci_without_chromium_and_shows_its_skip_elsewhere_issue_17() {
+    let in_ci = browser_test_without_chromium(Some("true"));
+    assert!(
+        !in_ci.status.success(),
+        "{}",
+        String::from_utf8_lossy(&in_ci.stdout)
+    );
+    assert!(String::from_utf8_lossy(&in_ci.stdout).contains("CI must install chromium"));
+    let outside = browser_test_without_chromium(None);
+    let stdout = String::from_utf8_lossy(&outside.stdout);
+    assert!(outside.status.success(), "{stdout}");
+    // Printed even though cargo test captures the output of passing tests.
+    assert!(
+        stdout.contains("SKIPPED html_report_works_in_a_headless_browser: no chromium"),
+        "{stdout}"
+    );
+}
