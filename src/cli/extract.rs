@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::shared::{display_name, RunArgs, SpeakerInput};
-use crate::extract::evaluate::{article_errors, evaluate};
+use crate::extract::evaluate::{article_errors, evaluate, ArticleErrors, ExtractionScores, Scores};
 use crate::extract::gold::{read_brat, read_gold, CoreNlp, Gold, SpeakerMatch};
 use crate::extract::Statement;
 use crate::io::inputs::Accept;
@@ -50,7 +50,8 @@ pub struct Args {
     #[command(flatten)]
     speakers: SpeakerInput,
 
-    /// Output format.
+    /// Output format. With --gold: json or jsonl prints the figures as one JSON object, the
+    /// others as text.
     #[arg(long, short, value_name = "FORMAT", default_value = "csv")]
     format: Format,
 
@@ -92,7 +93,8 @@ pub fn run(args: Args) -> Result<u8> {
             &mut kept,
             &mut super::print_notice,
         )?;
-        code = score_against_gold(gold_path, args.errors, &kept.articles, &kept.found, &target)?;
+        let json = matches!(args.format, Format::Json | Format::Jsonl);
+        code = score_against_gold(gold_path, args.errors, json, &kept.articles, &kept.found, &target)?;
     } else {
         crate::io::write_atomic(&target, |out| {
             let mut printer = StatementPrinter::new(args.format, out);
@@ -122,6 +124,7 @@ pub fn run(args: Args) -> Result<u8> {
 fn score_against_gold(
     gold_path: &Path,
     list_errors: bool,
+    json: bool,
     articles: &[(String, String)],
     found: &[(String, Statement)],
     target: &Path,
@@ -152,10 +155,10 @@ fn score_against_gold(
             .map_or(String::new(), |g| format!(" (e.g. `{}`)", g.source));
         writeln!(
             stderr,
-            "stance: warning: no gold statement of {} is about any of the {} input article(s): its \
+            "stance: warning: no gold statement of {} is about any of the {}: its \
              sources{example} are not their file names, so every figure below is 0",
             display_name(gold_path),
-            articles.len()
+            crate::count::count(articles.len(), "input article")
         )?;
         code = super::EXIT_ERROR;
     } else {
@@ -164,18 +167,28 @@ fn score_against_gold(
         if without > 0 && !is_brat {
             writeln!(
                 stderr,
-                "stance: note: {without} of {} input article(s) have no gold statement: their predictions all count as false",
-                articles.len()
+                "stance: note: {without} of {} have no gold statement: their predictions all count as false",
+                crate::count::count(articles.len(), "input article")
             )?;
         }
     }
     let scores = evaluate(articles, found, &gold);
+    if json {
+        let errors = list_errors.then(|| article_errors(articles, found, &gold));
+        let figures = GoldFigures::new(articles.len(), &scores, errors.as_deref());
+        return crate::io::write_atomic(target, |out| {
+            serde_json::to_writer_pretty(&mut *out, &figures)?;
+            writeln!(out)?;
+            Ok(())
+        })
+        .map(|()| code);
+    }
     crate::io::write_atomic(target, |out| {
         writeln!(
             out,
-            "{} articles, {} gold statements",
-            articles.len(),
-            scores.overall.gold
+            "{}, {}",
+            crate::count::count(articles.len(), "article"),
+            crate::count::count(scores.overall.gold, "gold statement")
         )?;
         writeln!(out, "{scores}")?;
         if list_errors {
@@ -201,6 +214,111 @@ fn score_against_gold(
         Ok(())
     })?;
     Ok(code)
+}
+
+/// One score as `--gold --format json` writes it.
+#[derive(serde::Serialize)]
+struct ScoreJson {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    matched: usize,
+    predicted: usize,
+    gold: usize,
+}
+
+impl From<&Scores> for ScoreJson {
+    fn from(s: &Scores) -> Self {
+        ScoreJson {
+            precision: s.precision(),
+            recall: s.recall(),
+            f1: s.f1(),
+            matched: s.true_positives,
+            predicted: s.predicted,
+            gold: s.gold,
+        }
+    }
+}
+
+/// A statement in `--gold --errors --format json`.
+#[derive(serde::Serialize)]
+struct ErrorStatementJson {
+    kind: String,
+    speaker: String,
+    text: String,
+}
+
+/// One article's errors in `--gold --errors --format json`.
+#[derive(serde::Serialize)]
+struct ArticleErrorsJson {
+    source: String,
+    missed: Vec<ErrorStatementJson>,
+    spurious: Vec<ErrorStatementJson>,
+    unattributed: Vec<ErrorStatementJson>,
+}
+
+/// What `extract --gold --format json` writes: the same figures as the text, one JSON object.
+#[derive(serde::Serialize)]
+struct GoldFigures {
+    articles: usize,
+    statements: ScoreJson,
+    direct: ScoreJson,
+    reported: ScoreJson,
+    any_speaker: ScoreJson,
+    speakers: ScoreJson,
+    direct_speakers: ScoreJson,
+    reported_speakers: ScoreJson,
+    unattributed_predictions: usize,
+    ignored_predictions: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Vec<ArticleErrorsJson>>,
+}
+
+impl GoldFigures {
+    fn new(articles: usize, s: &ExtractionScores, errors: Option<&[ArticleErrors]>) -> Self {
+        let statement = |kind: String, speaker: &str, text: &str| ErrorStatementJson {
+            kind,
+            speaker: speaker.to_string(),
+            text: text.to_string(),
+        };
+        GoldFigures {
+            articles,
+            statements: (&s.overall).into(),
+            direct: (&s.direct).into(),
+            reported: (&s.reported).into(),
+            any_speaker: (&s.spans).into(),
+            speakers: (&s.speakers).into(),
+            direct_speakers: (&s.direct_speakers).into(),
+            reported_speakers: (&s.reported_speakers).into(),
+            unattributed_predictions: s.unattributed,
+            ignored_predictions: s.ignored,
+            errors: errors.map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| ArticleErrorsJson {
+                        source: e.source.clone(),
+                        missed: e
+                            .false_negatives
+                            .iter()
+                            .map(|g| statement(g.kind.to_string(), &g.speaker, &g.text))
+                            .collect(),
+                        spurious: e
+                            .false_positives
+                            .iter()
+                            .map(|p| {
+                                statement(p.kind.to_string(), p.speaker.as_deref().unwrap_or(""), &p.text)
+                            })
+                            .collect(),
+                        unattributed: e
+                            .unattributed
+                            .iter()
+                            .map(|p| statement(p.kind.to_string(), "", &p.text))
+                            .collect(),
+                    })
+                    .collect()
+            }),
+        }
+    }
 }
 
 /// Reads brat annotations: `path` is one `.ann` file or a folder of them. Each belongs to the
