@@ -3,10 +3,12 @@
 mod workdir;
 
 mod bad_input;
+mod bad_input_interface;
 mod bad_input_suite;
 mod compat;
 mod eval_cv;
 mod extract;
+mod readme;
 mod report;
 mod shipped_model;
 mod suggest;
