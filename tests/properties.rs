@@ -129,3 +129,63 @@ fn fast_fixed_point_formatting_matches_format_at_ties_and_edges() {
         assert_eq!(fast, format!("{value:.4}"), "{value}");
     }
 }
+
+/// The format-1 fixture's text with its `index`-th number replaced by `value` (format 1 has no
+/// checksum, so the edited file reaches validation).
+fn model_with_number_replaced(index: usize, value: &str) -> String {
+    static TEXT: OnceLock<(String, Vec<std::ops::Range<usize>>)> = OnceLock::new();
+    let (text, numbers) = TEXT.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/model-format-1.model");
+        let text = std::fs::read_to_string(path).unwrap();
+        let body_start = text.find('\n').unwrap() + 1;
+        let bytes = text.as_bytes();
+        let mut numbers = Vec::new();
+        let mut at = body_start;
+        while at < bytes.len() {
+            let starts = (bytes[at] == b'-' || bytes[at].is_ascii_digit())
+                && matches!(bytes[at - 1], b':' | b',' | b'[');
+            if starts {
+                let end = at
+                    + bytes[at..]
+                        .iter()
+                        .position(|b| !(b.is_ascii_digit() || b"-+.eE".contains(b)))
+                        .unwrap();
+                numbers.push(at..end);
+                at = end;
+            } else {
+                at += 1;
+            }
+        }
+        (text, numbers)
+    });
+    // Spread the picks over the whole file: its first numbers are the featurizer's settings.
+    let range = &numbers[if index < 64 { index } else { index % numbers.len() }];
+    format!("{}{value}{}", &text[..range.start], &text[range.end..])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Issue 17: no content of a model file makes loading or classifying panic; a bad value is a
+    /// load error, never a crash later.
+    #[test]
+    fn any_number_in_a_model_file_loads_or_is_refused_without_panicking(
+        index in 0usize..1_000_000,
+        value in prop_oneof![
+            Just("0".to_string()), Just("-1".to_string()), Just("3".to_string()),
+            Just("100000".to_string()), Just("18446744073709551615".to_string()),
+            Just("1e308".to_string()), Just("-1e308".to_string()), Just("0.5".to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+        ],
+    ) {
+        let text = model_with_number_replaced(index, &value);
+        if let Ok(model) = stance::model::file::read_model(text.as_bytes()) {
+            for statement in ["Assad must go", "We must intensify air strikes against ISIS", ""] {
+                for prediction in model.predict(statement) {
+                    let total: f64 = prediction.probabilities.iter().map(|(_, p)| p).sum();
+                    prop_assert!((total - 1.0).abs() < 1e-6, "{total}");
+                }
+            }
+        }
+    }
+}

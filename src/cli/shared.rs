@@ -156,17 +156,18 @@ pub struct FeaturizerArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Word n-gram lengths, e.g. 1-2 (unigrams and bigrams).
-    #[arg(long, value_name = "MIN-MAX", default_value_t = FeaturizerConfig::default().word_ngrams, allow_negative_numbers = true)]
+    /// Word n-gram lengths, e.g. 1-2 (unigrams and bigrams); at most 8.
+    #[arg(long, value_name = "MIN-MAX", default_value_t = FeaturizerConfig::default().word_ngrams, allow_negative_numbers = true, value_parser = parse_word_ngrams)]
     pub ngrams: NgramRange,
 
-    /// Also use character n-grams of these lengths within words.
+    /// Also use character n-grams of these lengths within words; at most 10.
     #[arg(
         long,
         value_name = "MIN-MAX",
         default_value_t = DEFAULT_CHAR_NGRAMS,
         conflicts_with = "no_char_ngrams",
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = parse_char_ngrams
     )]
     pub char_ngrams: NgramRange,
 
@@ -234,9 +235,17 @@ impl FeaturizerArgs {
                         path.display()
                     )
                 })?;
+                saved
+                    .featurizer
+                    .validate()
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
                 Ok(saved.featurizer)
             }
-            None => Ok(self.config()),
+            None => {
+                let config = self.config();
+                config.validate().map_err(anyhow::Error::msg)?;
+                Ok(config)
+            }
         }
     }
 
@@ -260,6 +269,20 @@ impl FeaturizerArgs {
             normalize_families_apart: self.normalize_families_apart,
         }
     }
+}
+
+/// Parses `--ngrams`: a range of word n-gram lengths within `MAX_WORD_NGRAM`.
+fn parse_word_ngrams(s: &str) -> Result<NgramRange, String> {
+    let range: NgramRange = s.parse()?;
+    range.check("word", crate::features::MAX_WORD_NGRAM)?;
+    Ok(range)
+}
+
+/// Parses `--char-ngrams`: a range of character n-gram lengths within `MAX_CHAR_NGRAM`.
+fn parse_char_ngrams(s: &str) -> Result<NgramRange, String> {
+    let range: NgramRange = s.parse()?;
+    range.check("character", crate::features::MAX_CHAR_NGRAM)?;
+    Ok(range)
 }
 
 /// What `stance cv --grid --save-config` writes and `--config` reads.

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use hash_index::HashIndex;
 
-pub use ngrams::NgramRange;
+pub use ngrams::{NgramRange, MAX_CHAR_NGRAM, MAX_WORD_NGRAM};
 pub use targets::{TargetFeatures, TargetLexicon};
 pub use tokenize::{tokenize, Token, Words};
 pub use vocabulary::{Vocabulary, VocabularyLimits};
@@ -145,7 +145,33 @@ struct TermScratch {
     targets: targets::TargetScratch,
 }
 
+/// The largest IDF a featurizer file may hold: ln(documents) + 1 stays below 50 for any corpus.
+pub const MAX_IDF: f64 = 1000.0;
+
+/// Most words on each side of a target mention a window may take.
+pub const MAX_TARGET_WINDOW: usize = 100;
+
 impl FeaturizerConfig {
+    /// Checks every setting, whether it came from flags, a `--config` file or a model file, so
+    /// that no value can make featurizing fail later: n-gram lengths within bounds
+    /// (`MAX_WORD_NGRAM`, `MAX_CHAR_NGRAM`), target windows and lexicons usable.
+    pub fn validate(&self) -> Result<(), String> {
+        self.word_ngrams.check("word", ngrams::MAX_WORD_NGRAM)?;
+        if let Some(range) = self.char_ngrams {
+            range.check("character", ngrams::MAX_CHAR_NGRAM)?;
+        }
+        if let Some(targets) = &self.targets {
+            if targets.window > MAX_TARGET_WINDOW {
+                return Err(format!(
+                    "target window {} is too wide (expected at most {MAX_TARGET_WINDOW} words)",
+                    targets.window
+                ));
+            }
+            targets.validate()?;
+        }
+        Ok(())
+    }
+
     /// Emits the terms (word n-grams over the words left after negation marking and stop-word
     /// removal, then character n-grams over every word, then target-aware and lexicon terms) of
     /// `text`, in text order, repeats included. Fitting collects them as strings and scoring as
@@ -380,13 +406,12 @@ impl Featurizer {
                 self.vocabulary.document_frequencies().len()
             ));
         }
-        if self.idf.iter().any(|v| !v.is_finite()) {
-            return Err("IDF values must be finite".into());
+        if let Some(bad) = self.idf.iter().find(|v| !(0.0..=MAX_IDF).contains(*v)) {
+            return Err(format!(
+                "an IDF value is {bad}, expected a number from 0 to {MAX_IDF}"
+            ));
         }
-        if let Some(targets) = &self.config.targets {
-            targets.validate()?;
-        }
-        Ok(())
+        self.config.validate()
     }
 
     /// The configuration this featurizer was fitted with.

@@ -16,10 +16,27 @@ pub struct NgramRange {
     pub max: usize,
 }
 
+/// Longest word n-gram accepted: longer ones are almost never seen twice, and each length adds a
+/// term per word of every statement.
+pub const MAX_WORD_NGRAM: usize = 8;
+
+/// Longest character n-gram accepted.
+pub const MAX_CHAR_NGRAM: usize = 10;
+
 impl NgramRange {
     /// A range from `min` to `max` inclusive.
     pub fn new(min: usize, max: usize) -> Self {
         NgramRange { min, max }
+    }
+
+    /// Checks `1 <= min <= max <= longest`; `what` names the n-grams in the message.
+    pub fn check(&self, what: &str, longest: usize) -> Result<(), String> {
+        if self.min == 0 || self.max < self.min || self.max > longest {
+            return Err(format!(
+                "{what} n-gram lengths {self} are out of bounds (expected MIN-MAX with 1 <= MIN <= MAX <= {longest})"
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -69,6 +69,10 @@ pub enum TrainError {
     },
 }
 
+/// The largest weight or intercept a model file may hold. Training never comes near it (weights are
+/// L2-penalised); a larger one means an edited file, and could overflow a statement's scores.
+pub const MAX_WEIGHT: f64 = 1e9;
+
 /// Cross-validation figures kept in the model file for one task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvSummary {
@@ -449,16 +453,25 @@ impl StanceModel {
                     row.len()
                 ));
             }
-            if task
+            if let Some(bad) = task
                 .weights
                 .iter()
                 .flatten()
                 .chain(&task.intercepts)
-                .any(|v| !v.is_finite())
+                .find(|v| !(-MAX_WEIGHT..=MAX_WEIGHT).contains(*v))
             {
                 return Err(format!(
-                    "task `{}` has a weight that is not a finite number",
+                    "task `{}` has a weight of {bad}, expected a finite number of magnitude at most {MAX_WEIGHT:e}",
                     task.name
+                ));
+            }
+            let mut sorted = task.classes.clone();
+            sorted.sort();
+            sorted.dedup();
+            if sorted != task.classes {
+                return Err(format!(
+                    "task `{}` has classes {:?}, expected distinct classes in sorted order",
+                    task.name, task.classes
                 ));
             }
         }

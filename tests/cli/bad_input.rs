@@ -113,9 +113,109 @@ fn a_truncated_model_file() {
         1,
         &[
             "cannot load model cut.model",
+            "the model file is damaged",
+            "cut short",
+            "retrain",
+        ],
+    );
+    // A format-1 model has no checksum: the JSON parser finds the cut.
+    let format_1 = std::fs::read(crate::workdir::repo().join("tests/fixtures/model-format-1.model")).unwrap();
+    wd.write("cut-1.model", &format_1[..format_1.len() / 2]);
+    wd.run(&["classify", "--model", "cut-1.model", "x"]).assert_error(
+        1,
+        &[
+            "cannot load model cut-1.model",
             "corrupt or truncated model",
             "stance train",
         ],
+    );
+}
+
+/// A model body edited by hand, behind a header whose checksum is recomputed: what a file that
+/// passed the integrity check but holds bad values looks like.
+fn with_fresh_checksum(body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let body = format!("{body}\n");
+    let sum: String = Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("stance-model format 2 hash none sha256 {sum}\n{body}")
+}
+
+#[test]
+fn issue_17_a_model_with_one_changed_digit_is_reported_damaged() {
+    let wd = Workdir::new();
+    let text = std::fs::read_to_string(wd.train_seed_model("m.model")).unwrap();
+    let at = text.find("\"intercepts\":[").unwrap() + "\"intercepts\":[".len();
+    let digit = at + text[at..].find(|c: char| c.is_ascii_digit()).unwrap();
+    let mut bytes = text.into_bytes();
+    bytes[digit] = if bytes[digit] == b'9' {
+        b'8'
+    } else {
+        bytes[digit] + 1
+    };
+    wd.write("flipped.model", &bytes);
+    for command in [
+        &["classify", "--model", "flipped.model", "x"][..],
+        &["eval", "--model", "flipped.model", "l.csv"],
+    ] {
+        wd.write("l.csv", "text,assad\nAssad must go,against\n");
+        wd.run(command).assert_error(
+            1,
+            &[
+                "cannot load model flipped.model",
+                "the model file is damaged",
+                "checksum",
+                "retrain",
+            ],
+        );
+    }
+}
+
+#[test]
+fn issue_17_a_featurizer_with_word_ngrams_3_1_is_an_error_not_a_panic() {
+    let wd = Workdir::new();
+    let text = std::fs::read_to_string(wd.train_seed_model("m.model")).unwrap();
+    let mut body: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    body["featurizer"]["config"]["word_ngrams"] = serde_json::json!({"min": 3, "max": 1});
+    wd.write("bad.model", with_fresh_checksum(&body.to_string()));
+    wd.run(&["classify", "--model", "bad.model", "x"]).assert_error(
+        1,
+        &[
+            "cannot load model bad.model",
+            "inconsistent model",
+            "word n-gram lengths 3-1 are out of bounds",
+        ],
+    );
+    let config = serde_json::json!({
+        "featurizer": body["featurizer"]["config"],
+        "mean_macro_f1": 0.5,
+        "tasks": [],
+    });
+    wd.write("bad.json", config.to_string());
+    let labels = crate::workdir::repo().join("labels/statements.csv");
+    let labels = labels.to_str().unwrap();
+    for args in [
+        &["train", labels, "--config", "bad.json", "--out", "m2.model"][..],
+        &["cv", labels, "--config", "bad.json"],
+    ] {
+        wd.run(args).assert_error(
+            1,
+            &["bad.json: word n-gram lengths 3-1 are out of bounds (expected MIN-MAX with 1 <= MIN <= MAX <= 8)"],
+        );
+    }
+    assert!(!wd.join("m2.model").exists());
+}
+
+#[test]
+fn issue_18_ngram_lengths_have_an_upper_bound() {
+    let wd = Workdir::new();
+    wd.run(&["train", "--ngrams", "1-100000"])
+        .assert_error(2, &["invalid value '1-100000' for '--ngrams <MIN-MAX>'", "<= 8"]);
+    wd.run(&["cv", "--char-ngrams", "2-11"]).assert_error(
+        2,
+        &["invalid value '2-11' for '--char-ngrams <MIN-MAX>'", "<= 10"],
     );
 }
 
@@ -138,7 +238,8 @@ fn a_model_whose_dimensions_disagree_is_refused_not_a_panic() {
     let header = lines.next().unwrap();
     let mut body: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
     body["tasks"][0]["weights"][0].as_array_mut().unwrap().pop();
-    wd.write("bad.model", format!("{header}\n{body}\n"));
+    assert!(header.starts_with("stance-model format 2 "));
+    wd.write("bad.model", with_fresh_checksum(&body.to_string()));
     wd.run(&["classify", "--model", "bad.model", "x"])
         .assert_error(1, &["inconsistent model", "expected"]);
 }

@@ -47,7 +47,7 @@ fn the_model_stores_cv_scores_and_retraining_is_byte_identical() {
         "two trainings on the same labels and flags differ"
     );
     let text = String::from_utf8(first).unwrap();
-    assert!(text.starts_with("stance-model format 1 hash none\n"));
+    assert!(text.starts_with("stance-model format 2 hash none sha256 "));
     let body: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
     let task = &body["tasks"][0];
     assert!(task["training"]["cv"]["macro_f1"].as_f64().is_some());
