@@ -125,6 +125,7 @@ impl LabelInput {
             data.append(part);
         }
         data.select_tasks(&self.tasks)?;
+        data.check_ids()?;
         for warning in &data.warnings {
             writeln!(std::io::stderr(), "stance: warning: {warning}")?;
         }

@@ -10,7 +10,7 @@ pub mod check;
 pub mod duplicates;
 pub mod grouping;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 
 use thiserror::Error;
@@ -131,6 +131,28 @@ pub enum LabelError {
         /// The tasks found, comma-separated.
         found: String,
     },
+    /// One id labelled two ways for one task (the message `labels check` gives for a reused id,
+    /// with the two labels).
+    #[error("{0}")]
+    ConflictingLabels(Box<IdConflict>),
+}
+
+/// One id with two labels for one task.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}: line {}: id {id:?} already used at {}: line {}, with another `{task}` label ({here} here, {there} there): fix one of the two rows (`stance labels check` lists every such row)", here_at.file, here_at.line, there_at.file, there_at.line)]
+pub struct IdConflict {
+    /// The id.
+    pub id: String,
+    /// The task whose labels differ.
+    pub task: String,
+    /// The later row.
+    pub here_at: RowOrigin,
+    /// Its label.
+    pub here: String,
+    /// The first row with the id.
+    pub there_at: RowOrigin,
+    /// Its label.
+    pub there: String,
 }
 
 /// Where a row came from, for messages.
@@ -219,6 +241,51 @@ impl LabelledData {
             }
         }
         self.tasks.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// Checks that no id carries two different labels for one task: which label would be right is
+    /// not for training to guess (issue 17). A row repeated with the same labels is kept and
+    /// noted in `warnings`, since it counts twice.
+    pub fn check_ids(&mut self) -> Result<(), LabelError> {
+        let mut repeats = Vec::new();
+        for task in &self.tasks {
+            let mut first: HashMap<&str, (usize, &str)> = HashMap::new();
+            for (example, label) in &task.rows {
+                let Some(id) = self.examples[*example].id.as_deref().filter(|id| !id.is_empty()) else {
+                    continue;
+                };
+                let Some(&(earlier, earlier_label)) = first.get(id) else {
+                    first.insert(id, (*example, label));
+                    continue;
+                };
+                let (here_at, there_at) = (&self.examples[*example].origin, &self.examples[earlier].origin);
+                if earlier_label != label {
+                    return Err(LabelError::ConflictingLabels(Box::new(IdConflict {
+                        id: id.to_string(),
+                        task: task.name.clone(),
+                        here_at: here_at.clone(),
+                        here: label.clone(),
+                        there_at: there_at.clone(),
+                        there: earlier_label.to_string(),
+                    })));
+                }
+                repeats.push((
+                    here_at.clone(),
+                    id.to_string(),
+                    there_at.clone(),
+                    task.name.clone(),
+                ));
+            }
+        }
+        repeats.sort_by(|a, b| (&a.0.file, a.0.line).cmp(&(&b.0.file, b.0.line)));
+        repeats.dedup_by(|a, b| a.0 == b.0);
+        for (here, id, there, task) in repeats {
+            self.warnings.push(format!(
+                "{}: line {}: id {id:?} already used at {}: line {}, with the same `{task}` label: the statement counts twice",
+                here.file, here.line, there.file, there.line
+            ));
+        }
+        Ok(())
     }
 
     /// Keeps only the named tasks; an unknown name is an error.

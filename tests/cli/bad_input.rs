@@ -586,3 +586,48 @@ fn the_browser_test_fails_in_ci_without_chromium_and_shows_its_skip_elsewhere_is
         "{stdout}"
     );
 }
+
+#[test]
+fn issue_17_duplicate_ids_with_conflicting_labels_are_an_error_in_train_cv_and_eval() {
+    let wd = Workdir::new();
+    let header = "id,source,date,speaker,kind,text,assad,military_action,sentiment,note\n";
+    wd.write(
+        "a.csv",
+        format!("{header}a1,x.txt,2015-11-26,X,direct,Assad must go,against,none,negative,\na2,y.txt,2015-11-26,Y,direct,We are ready,none,favor,positive,\n"),
+    );
+    wd.write(
+        "b.csv",
+        format!("{header}b1,z.txt,2015-11-26,Z,direct,Strikes now,none,favor,neutral,\na1,w.txt,2015-11-26,X,direct,Assad must go,favor,none,negative,\n"),
+    );
+    let expected = [
+        "b.csv: line 3: id \"a1\" already used at a.csv: line 2, with another `assad` label (favor here, against there)",
+    ];
+    wd.run(&["train", "a.csv", "b.csv", "--out", "m.model", "--min-df", "1"])
+        .assert_error(1, &expected);
+    assert!(!wd.join("m.model").exists());
+    wd.run(&["cv", "a.csv", "b.csv", "--min-df", "1"])
+        .assert_error(1, &expected);
+    wd.run(&["eval", "a.csv", "b.csv"]).assert_error(1, &expected);
+    wd.write("s.csv", "speaker,gender,aliases\nX,m,\nY,f,\nZ,m,\n");
+    let check = wd.run(&["labels", "check", "a.csv", "b.csv", "--speakers", "s.csv"]);
+    assert!(
+        check
+            .stdout
+            .contains("error: b.csv: line 3: id \"a1\" already used at a.csv: line 2"),
+        "{}{}",
+        check.stdout,
+        check.stderr
+    );
+    // The same labels twice: kept, with a warning that the row counts twice.
+    wd.write(
+        "b.csv",
+        format!("{header}b1,z.txt,2015-11-26,Z,direct,Strikes now,none,favor,neutral,\na1,w.txt,2015-11-26,X,direct,Assad must go,against,none,negative,\n"),
+    );
+    let run = wd.run(&["eval", "a.csv", "b.csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("b.csv: line 3: id \"a1\" already used at a.csv: line 2, with the same `assad` label: the statement counts twice"),
+        "{}",
+        run.stderr
+    );
+}
