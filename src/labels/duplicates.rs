@@ -5,9 +5,10 @@
 //!
 //! [`DuplicateIndex`] answers both questions: every pair of texts in the index ([`pairs`]) and
 //! whether a new text matches one in it ([`find`]). Exact matches are a hash lookup. Near matches
-//! compare shingle sets: `pairs` skips pairs whose sizes alone rule the threshold out (Jaccard is
-//! at most the smaller set's size over the larger's); `find` counts shared shingles through an
-//! inverted index, so it looks only at texts sharing a shingle with the new one.
+//! go through an inverted index of shingles, so neither compares every pair: `pairs` compares a
+//! text only with the earlier texts holding one of its rarest shingles — as many as a near match
+//! must share (prefix filtering; 50,000 statements in a few seconds where comparing every pair
+//! took minutes), and `find` counts shared shingles, looking only at texts sharing one.
 //!
 //! `find` also matches a text that holds nearly all of a held text's shingles, or nearly all of
 //! whose shingles a held text holds ([`Sameness::Contained`]): the same quote cut wider or narrower
@@ -184,7 +185,59 @@ impl DuplicateIndex {
     }
 
     /// Every pair of texts held that are alike, as (earlier, later, how), by earlier then later.
+    ///
+    /// Near-linear by prefix filtering: if two shingle sets overlap by at least the threshold, the
+    /// later text shares at least ⌈threshold × its shingles⌉ of them with the earlier one, so any
+    /// |shingles| − that + 1 of its shingles hold one of the shared ones. Taking its rarest ones
+    /// (the fewest holders in the index), each text is compared only with the few earlier texts
+    /// holding one of them. The result is exactly that of comparing every pair
+    /// ([`pairs_by_scan`](Self::pairs_by_scan)), which a test checks.
     pub fn pairs(&self) -> Vec<(usize, usize, Sameness)> {
+        if self.threshold <= 0.0 {
+            return self.pairs_by_scan();
+        }
+        let mut found = Vec::new();
+        let mut same: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, key) in self.keys.iter().enumerate() {
+            same.entry(key.folded.as_str()).or_default().push(i);
+        }
+        for members in same.values() {
+            for (a, &earlier) in members.iter().enumerate() {
+                found.extend(
+                    members[a + 1..]
+                        .iter()
+                        .map(|&later| (earlier, later, Sameness::Same)),
+                );
+            }
+        }
+        let holders = |shingle: &String| self.postings.get(shingle).map_or(&[][..], Vec::as_slice);
+        let mut last_compared = vec![usize::MAX; self.keys.len()];
+        let mut rarest: Vec<&String> = Vec::new();
+        for (later, key) in self.keys.iter().enumerate() {
+            rarest.clear();
+            rarest.extend(&key.shingles);
+            rarest.sort_by_key(|s| (holders(s).len(), *s));
+            let size = rarest.len();
+            // Shared shingles a near match must have; a hair fewer, so rounding cannot lose one.
+            let shared = ((self.threshold * size as f64) - 1e-9).ceil().max(0.0) as usize;
+            for shingle in &rarest[..(size + 1).saturating_sub(shared).min(size)] {
+                for &earlier in holders(shingle).iter().take_while(|&&i| i < later) {
+                    if last_compared[earlier] == later || self.keys[earlier].folded == key.folded {
+                        continue;
+                    }
+                    last_compared[earlier] = later;
+                    if let Some(sameness) = self.keys[earlier].compare(key, self.threshold) {
+                        found.push((earlier, later, sameness));
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        found
+    }
+
+    /// [`pairs`](Self::pairs) by comparing every pair: the reference, quadratic in the texts held.
+    pub fn pairs_by_scan(&self) -> Vec<(usize, usize, Sameness)> {
         let mut found = Vec::new();
         for (i, a) in self.keys.iter().enumerate() {
             for (j, b) in self.keys.iter().enumerate().skip(i + 1) {
@@ -283,5 +336,42 @@ mod tests {
         // labels check's pairs do not report containment.
         index.insert(wider);
         assert_eq!(index.pairs(), []);
+    }
+
+    #[test]
+    fn pairs_by_prefix_are_the_pairs_of_the_full_scan() {
+        // The labelled statements, with near copies made by cutting, extending and repeating them.
+        let labels = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labels");
+        let mut texts: Vec<String> = Vec::new();
+        for file in crate::io::label_files(&[labels]).unwrap() {
+            let mut reader = csv::Reader::from_path(file).unwrap();
+            let at = reader
+                .headers()
+                .unwrap()
+                .iter()
+                .position(|h| h == "text")
+                .unwrap();
+            texts.extend(reader.records().map(|r| r.unwrap()[at].to_string()));
+        }
+        texts.truncate(250);
+        let mut index = DuplicateIndex::new(NEAR_DUPLICATE);
+        for (i, text) in texts.iter().enumerate() {
+            let words: Vec<&str> = text.split(' ').collect();
+            index.insert(TextKey::new(text));
+            index.insert(TextKey::new(&words[..words.len() - words.len() / 6].join(" ")));
+            index.insert(TextKey::new(&format!("{text}, he said on {i}")));
+            if i % 5 == 0 {
+                index.insert(TextKey::new(text));
+            }
+        }
+        let by_scan = index.pairs_by_scan();
+        assert!(
+            by_scan.iter().any(|p| p.2 == Sameness::Near) && by_scan.iter().any(|p| p.2 == Sameness::Same)
+        );
+        assert_eq!(index.pairs(), by_scan);
+        for threshold in [0.3, 0.5, 0.95, 1.0] {
+            index.threshold = threshold;
+            assert_eq!(index.pairs(), index.pairs_by_scan(), "threshold {threshold}");
+        }
     }
 }
