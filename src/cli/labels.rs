@@ -1,7 +1,7 @@
 //! `stance labels`: check label files, measure agreement between two labelling passes, and
 //! suggest what to label next (`suggest`, in its own file).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -12,6 +12,7 @@ use super::shared::{display_name, FiguresOutput, SpeakerInput, StatementLimit, V
 use crate::count::count;
 use crate::labels::agreement::compare;
 use crate::labels::check::{check_files, CheckReport, CheckSettings, Severity};
+use crate::labels::speakers::read_speaker_table;
 use crate::labels::KNOWN_TASKS;
 
 const CHECK_HELP: &str = "\
@@ -112,24 +113,12 @@ pub fn run(args: Args) -> Result<u8> {
     }
 }
 
-fn known_speakers(bytes: &[u8], name: &str) -> Result<BTreeSet<String>> {
-    let mut reader = crate::io::csv_reader(bytes, b',');
-    let mut names = BTreeSet::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{name}: cannot read the speaker table"))?;
-        if let Some(name) = record.get(0).map(str::trim).filter(|n| !n.is_empty()) {
-            names.insert(name.to_string());
-        }
-    }
-    Ok(names)
-}
-
 fn check(args: CheckArgs) -> Result<u8> {
     args.output.check()?;
     let (speaker_bytes, speaker_table) = args.speakers.read(&args.verbosity)?;
     let settings = CheckSettings {
         max_per_source: args.max_per_source,
-        known_speakers: Some(known_speakers(&speaker_bytes, &speaker_table)?),
+        speakers: Some(read_speaker_table(&speaker_bytes, &speaker_table)?),
         max_text_bytes: args.limit.max_statement_bytes,
         ..CheckSettings::default()
     };
@@ -172,6 +161,7 @@ fn print_check(report: &CheckReport, per_speaker: bool, out: &mut dyn Write) -> 
             writeln!(out, "{task:<18} {class:<10} {n:>6}")?;
         }
     }
+    print_coverage(report, out)?;
     if per_speaker {
         writeln!(out)?;
         let tasks: Vec<&str> = KNOWN_TASKS.iter().map(|(t, _)| *t).collect();
@@ -198,6 +188,33 @@ fn print_check(report: &CheckReport, per_speaker: bool, out: &mut dyn Write) -> 
                 .collect();
             writeln!(out, "{speaker:<28} {:>5}  {}", rows(per_task), cells.join(" | "))?;
         }
+    }
+    Ok(())
+}
+
+/// Rows per year, per country (most rows first) and by women: where the corpus is thin.
+fn print_coverage(report: &CheckReport, out: &mut dyn Write) -> Result<()> {
+    writeln!(out)?;
+    let years: Vec<String> = report
+        .per_year
+        .iter()
+        .map(|(year, n)| format!("{year} {n}"))
+        .collect();
+    writeln!(out, "rows per year: {}", years.join(", "))?;
+    if report.per_country.is_empty() {
+        return Ok(());
+    }
+    let mut countries: Vec<(&String, &usize)> = report.per_country.iter().collect();
+    countries.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let countries: Vec<String> = countries.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    writeln!(out, "rows per speaker's country: {}", countries.join(", "))?;
+    if let Some(women) = report.rows_by_women {
+        writeln!(
+            out,
+            "rows by women: {women} of {} ({:.1}%)",
+            report.rows,
+            100.0 * women as f64 / report.rows.max(1) as f64
+        )?;
     }
     Ok(())
 }

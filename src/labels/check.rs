@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::duplicates::{DuplicateIndex, Sameness, TextKey, NEAR_DUPLICATE};
+use super::speakers::{SpeakerFacts, SpeakerTable};
 use super::{allowed_values, normalize_label, KNOWN_TASKS, SUSPICIOUS_TEXT_BYTES};
 use crate::io::describe_csv_error;
 
@@ -24,6 +25,15 @@ pub const REQUIRED_COLUMNS: &[&str] = &[
     "note",
 ];
 
+/// The year of rows without a valid date, in `CheckReport::per_year`.
+pub const NO_DATE: &str = "(no date)";
+
+/// The country of speakers the table gives none, in `CheckReport::per_country`.
+pub const NO_COUNTRY: &str = "(no country)";
+
+/// The country of speakers missing from the table, in `CheckReport::per_country`.
+pub const NOT_IN_TABLE: &str = "(not in the table)";
+
 /// A statement longer than this is flagged: it is probably a paragraph, not a statement.
 pub const LONG_TEXT_CHARS: usize = 600;
 
@@ -32,8 +42,9 @@ pub const LONG_TEXT_CHARS: usize = 600;
 pub struct CheckSettings {
     /// Most rows one source may contribute (default 40).
     pub max_per_source: usize,
-    /// Canonical speaker names known to the speaker table; `None` skips the check.
-    pub known_speakers: Option<BTreeSet<String>>,
+    /// The speaker table: every row's speaker must be one of its canonical names, and its gender
+    /// and country columns give the rows by women and per country; `None` skips both.
+    pub speakers: Option<SpeakerTable>,
     /// Word-shingle overlap (Jaccard) at which two texts count as near-duplicates (default 0.8).
     pub near_duplicate: f64,
     /// Longest statement text accepted, in bytes (an error above it).
@@ -44,7 +55,7 @@ impl Default for CheckSettings {
     fn default() -> Self {
         CheckSettings {
             max_per_source: 40,
-            known_speakers: None,
+            speakers: None,
             near_duplicate: NEAR_DUPLICATE,
             max_text_bytes: crate::features::DEFAULT_MAX_STATEMENT_BYTES,
         }
@@ -107,6 +118,13 @@ pub struct CheckReport {
     pub per_speaker: BTreeMap<String, BTreeMap<String, BTreeMap<String, usize>>>,
     /// Distinct sources.
     pub sources: usize,
+    /// Rows per year of their `date` (`(no date)` for rows without a valid one).
+    pub per_year: BTreeMap<String, usize>,
+    /// Rows per country of their speaker in the speaker table (`(no country)` for speakers the
+    /// table gives none, `(not in the table)` for the others); empty without a speaker table.
+    pub per_country: BTreeMap<String, usize>,
+    /// Rows whose speaker the speaker table marks as a woman (gender `f`); none without a table.
+    pub rows_by_women: Option<usize>,
 }
 
 impl CheckReport {
@@ -349,8 +367,21 @@ pub fn check_files(files: &[(String, Vec<u8>)], settings: &CheckSettings) -> Che
                     .entry(value)
                     .or_insert(0) += 1;
             }
-            if let Some(known) = &settings.known_speakers {
-                if !speaker.is_empty() && !known.contains(speaker) {
+            let year = match is_valid_date(get("date")) {
+                true => &get("date")[..4],
+                false => NO_DATE,
+            };
+            *report.per_year.entry(year.to_string()).or_insert(0) += 1;
+            if let Some(table) = &settings.speakers {
+                let facts = table.get(speaker);
+                let country = match facts {
+                    Some(facts) => facts.country.as_deref().unwrap_or(NO_COUNTRY),
+                    None => NOT_IN_TABLE,
+                };
+                *report.per_country.entry(country.to_string()).or_insert(0) += 1;
+                let woman = facts.is_some_and(SpeakerFacts::is_woman);
+                *report.rows_by_women.get_or_insert(0) += usize::from(woman);
+                if !speaker.is_empty() && facts.is_none() {
                     find(
                         Severity::Error,
                         file,
@@ -459,7 +490,11 @@ mod tests {
             .collect();
         let settings = CheckSettings {
             max_per_source: 2,
-            known_speakers: Some(["Vladimir Putin".to_string()].into_iter().collect()),
+            speakers: Some(
+                [("Vladimir Putin".to_string(), SpeakerFacts::default())]
+                    .into_iter()
+                    .collect(),
+            ),
             ..CheckSettings::default()
         };
         check_files(&files, &settings)
@@ -532,5 +567,50 @@ mod tests {
         assert!(!is_valid_date("2015-02-29"));
         assert!(!is_valid_date("2015-1-05"));
         assert!(!is_valid_date("2015-13-01"));
+    }
+
+    #[test]
+    fn rows_are_counted_per_year_per_country_and_by_women() {
+        let csv = format!(
+            "{HEADER}a,https://x,2015-11-26,Vladimir Putin,direct,We are ready,none,none,positive,\n\
+             b,https://y,2013-09-01,Angela Merkel,direct,No military solution,none,against,neutral,\n\
+             c,https://z,2015-13-01,Staffan de Mistura,direct,Talks must go on,none,none,neutral,\n\
+             d,https://w,2016-01-02,Nobody Known,direct,Assad must go,against,none,negative,\n"
+        );
+        let facts = |gender: &str, country: Option<&str>| SpeakerFacts {
+            gender: Some(gender.to_string()),
+            country: country.map(str::to_string),
+        };
+        let settings = CheckSettings {
+            speakers: Some(
+                [
+                    ("Vladimir Putin".to_string(), facts("m", Some("Russia"))),
+                    ("Angela Merkel".to_string(), facts("f", Some("Germany"))),
+                    ("Staffan de Mistura".to_string(), facts("m", None)),
+                ]
+                .into_iter()
+                .collect(),
+            ),
+            ..CheckSettings::default()
+        };
+        let report = check_files(&[("l.csv".to_string(), csv.into_bytes())], &settings);
+        let counts = |pairs: &[(&str, usize)]| -> BTreeMap<String, usize> {
+            pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+        };
+        assert_eq!(
+            report.per_year,
+            counts(&[("2013", 1), ("2015", 1), ("2016", 1), (NO_DATE, 1)])
+        );
+        assert_eq!(
+            report.per_country,
+            counts(&[("Russia", 1), ("Germany", 1), (NO_COUNTRY, 1), (NOT_IN_TABLE, 1)])
+        );
+        assert_eq!(report.rows_by_women, Some(1));
+        let row = format!("{HEADER}a,https://x,2015-11-26,X,direct,ok,none,none,positive,\n");
+        let without_table = check_files(
+            &[("l.csv".to_string(), row.into_bytes())],
+            &CheckSettings::default(),
+        );
+        assert!(without_table.per_country.is_empty() && without_table.rows_by_women.is_none());
     }
 }

@@ -9,6 +9,7 @@ pub mod agreement;
 pub mod check;
 pub mod duplicates;
 pub mod grouping;
+pub mod speakers;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
