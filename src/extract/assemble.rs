@@ -135,6 +135,7 @@ impl SentenceRun<'_, '_> {
                 *slot = self.entities.resolve_mention(self.text, a, k, &so_far);
                 if let Some(e) = *slot {
                     so_far.push((a.mentions[k].first, e, false));
+                    self.entities.learn_apposition(e, a, k);
                 }
             }
         }

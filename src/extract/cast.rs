@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::lexicon::{descriptor_key, is, is_nationality, nationality_key, Kind};
-use super::mentions::{Mention, MentionKind, SentenceAnalysis};
+use super::mentions::{honorific_gender, Mention, MentionKind, SentenceAnalysis};
 use super::speakers::{Gender, SpeakerIndex};
 use super::tokens::is_dotted;
 
@@ -142,7 +142,22 @@ impl<'s> Entities<'s> {
     /// surnames of people already named (`Mr Scholz` after `Olaf Scholz`; after `Sir` or `Dame`,
     /// among first names); a shorter form of a known name (`Al Thani`) finds that name.
     fn for_name(&mut self, name: &str, key: &str, single: bool, first_name_title: bool) -> Option<usize> {
-        if let Some(&e) = self.by_name.get(key) {
+        self.for_titled_name(name, key, single, first_name_title, None)
+    }
+
+    /// [`Entities::for_name`] for a name after an honorific of `gender` (`Mrs. Clinton`): a
+    /// person of the table or the article of the other gender is not them.
+    fn for_titled_name(
+        &mut self,
+        name: &str,
+        key: &str,
+        single: bool,
+        first_name_title: bool,
+        gender: Option<Gender>,
+    ) -> Option<usize> {
+        let fits =
+            |this: &Self, e: usize| gender.is_none() || this.gender_fits(e, gender.unwrap_or(Gender::Male));
+        if let Some(&e) = self.by_name.get(key).filter(|&&e| fits(self, e)) {
             return Some(e);
         }
         if single {
@@ -151,20 +166,42 @@ impl<'s> Entities<'s> {
             } else {
                 self.surnames.get(key)
             };
-            if let Some(&e) = found {
+            if let Some(&e) = found.filter(|&&e| fits(self, e)) {
                 return Some(e);
             }
         } else if let Some(&e) = self.suffixes.get(key) {
             return Some(e);
         }
         // The table may know the person under this name.
-        if let Some(speaker) = self.index.resolve_id(name) {
+        let table = self.index.resolve_id(name);
+        let contradicted = table
+            .and_then(|s| self.index.speaker(s))
+            .is_some_and(|s| gender.is_some() && s.gender.is_some() && s.gender != gender);
+        if let (Some(speaker), false) = (table, contradicted) {
             return Some(self.for_speaker(speaker));
         }
+        // `Karim Hadad` after `Karim Haddad`: one letter apart in one word is a misspelling.
+        if !single {
+            if let Some(&e) = self
+                .by_name
+                .iter()
+                .find(|(known, _)| misspelt(known, key))
+                .map(|(_, e)| e)
+            {
+                self.by_name.insert(key.to_string(), e);
+                return Some(e);
+            }
+        }
         let id = self.list.len();
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         self.list.push(Entity {
-            name: name.split_whitespace().collect::<Vec<_>>().join(" "),
-            gender: None,
+            // `Mrs. Clinton` when the table's Clinton is someone else.
+            name: match (contradicted, gender) {
+                (true, Some(Gender::Female)) => format!("Mrs. {name}"),
+                (true, Some(Gender::Male)) => format!("Mr. {name}"),
+                _ => name,
+            },
+            gender,
             speaker: None,
             extra: HashSet::new(),
         });
@@ -189,12 +226,31 @@ impl<'s> Entities<'s> {
         if let Some(e) = self.list.get_mut(entity) {
             for k in first..=last {
                 let w = a.word(k);
+                let acronym =
+                    a.toks[k].has_upper && !a.toks[k].has_lower && a.toks[k].end - a.toks[k].start <= 4;
                 if a.is_word(k)
-                    && (is(w, Kind::TITLE) || is_nationality(w) || is_dotted(w))
+                    && (is(w, Kind::TITLE) || is_nationality(w) || is_dotted(w) || acronym)
                     && !is(w, Kind::EMPTY_QUALIFIER)
                 {
                     e.extra.insert(descriptor_key(w));
                 }
+            }
+        }
+    }
+
+    /// `Pieter van Dijk, the UN envoy, ...`: the role description in apposition to mention `m`
+    /// describes its person, so a later `the UN envoy` is them.
+    pub fn learn_apposition(&mut self, entity: usize, a: &SentenceAnalysis, m: usize) {
+        let Some(mention) = a.mentions.get(m) else {
+            return;
+        };
+        let comma = mention.last + 1;
+        if !a.is_punct(comma, ',') {
+            return;
+        }
+        if let Some(role) = a.mention_starting_at(comma + 1).map(|r| a.mentions[r]) {
+            if role.kind == MentionKind::Role {
+                self.learn(entity, a, role.first, role.last);
             }
         }
     }
@@ -250,11 +306,17 @@ impl<'s> Entities<'s> {
                 let name = text.get(s..e_end)?;
                 let key = a.folded_span(name_from, mention.last);
                 let single = name_from == mention.last;
+                if names_a_place(key) {
+                    return None;
+                }
                 if single && !titled && !self.surnames.contains_key(key) && !self.by_name.contains_key(key) {
                     return None;
                 }
                 let first_name_title = name_from > 0 && matches!(a.word(name_from - 1), "sir" | "dame");
-                let e = self.for_name(name, key, single, first_name_title)?;
+                let honorific = (name_from > 0)
+                    .then(|| honorific_gender(a.word(name_from - 1)))
+                    .flatten();
+                let e = self.for_titled_name(name, key, single, first_name_title, honorific)?;
                 self.learn(e, a, mention.first, mention.last);
                 Some(e)
             }
@@ -276,9 +338,8 @@ impl<'s> Entities<'s> {
         }
         let w = a.word(name_from);
         let not_a_person = [
+            Kind::GROUP,
             Kind::ORG,
-            Kind::PLACE,
-            Kind::MEDIA,
             Kind::TITLE,
             Kind::STOPWORD,
             Kind::PARTICLE,
@@ -287,6 +348,8 @@ impl<'s> Entities<'s> {
         ];
         let token = a.toks[name_from];
         if w.chars().count() < 2
+            || names_a_place(w)
+            || a.title_case()
             || !token.has_lower
             || is_nationality(w)
             || is_dotted(w)
@@ -312,7 +375,7 @@ impl<'s> Entities<'s> {
             ..
         }) = a.mentions.get(m)
         {
-            if last > name_from {
+            if last > name_from && !names_a_place(a.folded_span(name_from, last)) {
                 let (s, e) = a.span(name_from, last);
                 if let Some(name) = text.get(s..e) {
                     self.for_name(name, a.folded_span(name_from, last), false, false);
@@ -500,4 +563,51 @@ impl<'s> Entities<'s> {
         }
         None
     }
+}
+
+/// Whether a folded name (words single-spaced) names a place or an outlet, not a person:
+/// `arizona`, `politico`, `new hampshire`, `el paso`, `south carolina`.
+fn names_a_place(name: &str) -> bool {
+    let words: Vec<&str> = name.split(' ').collect();
+    let place = |w: &str| is(w, Kind::PLACE) || is(w, Kind::MEDIA) || is_nationality(w);
+    match words.as_slice() {
+        [w] => place(w),
+        [first, .., last] => {
+            words
+                .iter()
+                .all(|w| place(w) || is(w, Kind::PLACE_PREFIX) || is(w, Kind::ORG))
+                || (is(first, Kind::PLACE_PREFIX) && (place(last) || is(last, Kind::ORG)))
+        }
+        [] => false,
+    }
+}
+
+/// Whether two folded names of several words differ in one word only, by one letter inserted,
+/// deleted or replaced, in a word of five letters or more.
+fn misspelt(a: &str, b: &str) -> bool {
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    if wa.len() != wb.len() || wa.len() < 2 {
+        return false;
+    }
+    let differing: Vec<(&str, &str)> = wa
+        .iter()
+        .zip(&wb)
+        .filter(|(x, y)| x != y)
+        .map(|(x, y)| (*x, *y))
+        .collect();
+    let [(x, y)] = differing.as_slice() else {
+        return false;
+    };
+    let (x, y): (Vec<char>, Vec<char>) = (x.chars().collect(), y.chars().collect());
+    if x.len().min(y.len()) < 5 || x.len().abs_diff(y.len()) > 1 {
+        return false;
+    }
+    let prefix = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    let suffix = x
+        .iter()
+        .rev()
+        .zip(y.iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count();
+    prefix + suffix + 1 >= x.len().max(y.len())
 }

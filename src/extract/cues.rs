@@ -16,7 +16,7 @@
 
 use super::cast::Who;
 use super::lexicon::{cue_verb, is, Kind, Shape, PHRASES};
-use super::mentions::SentenceAnalysis;
+use super::mentions::{MentionKind, SentenceAnalysis};
 use super::quotes::Quote;
 use super::statement::MAX_STATEMENT_BYTES;
 use super::subject::{find_subject, Subject};
@@ -159,12 +159,45 @@ pub fn find_cues(a: &SentenceAnalysis) -> Vec<Cue> {
             continue;
         }
         let t = a.toks[i];
-        // Cue words are lowercase except at the start of a sentence (`United States`).
-        if t.cap && i > 0 {
+        // `Anna Berger: evidence won't ...` (a headline): a name, a colon, then what was said.
+        if i == 0 {
+            if let Some(cue) = colon_headline(a) {
+                i = cue.phrase_end;
+                cues.push(cue);
+                continue;
+            }
+        }
+        // Cue words are lowercase except at the start of a sentence (`United States`), or in
+        // a title-case headline (`Anna Berger Says ...`).
+        if t.cap && i > 0 && !(a.title_case() && cue_verb(a.word(i)).is_some()) {
             i += 1;
             continue;
         }
         let w = a.word(i);
+        // `went on to say that`: the cue is the whole phrase, its subject that of `went`.
+        if w == "went" && a.word(i + 1) == "on" && a.word(i + 2) == "to" && cue_verb(a.word(i + 3)).is_some()
+        {
+            if let Some((Shape::Say | Shape::SayThat, false)) =
+                cue_verb(a.word(i + 3)).map(|(s, _)| (s, false))
+            {
+                if let Some((subject, attr_start)) = find_subject(a, i, i + 4, false, false) {
+                    cues.push(Cue {
+                        verb: i,
+                        phrase_end: i + 4,
+                        cue_last: i + 3,
+                        shape: Shape::Say,
+                        subject,
+                        attr_start: attr_start.min(i),
+                        attr_end: i + 4,
+                        content: None,
+                        content_before: false,
+                        speakers: Vec::new(),
+                    });
+                    i += 4;
+                    continue;
+                }
+            }
+        }
         if w == "according" && a.word(i + 1) == "to" {
             if let Some(cue) = according(a, i) {
                 i = cue.phrase_end;
@@ -205,6 +238,12 @@ pub fn find_cues(a: &SentenceAnalysis) -> Vec<Cue> {
         }
         let invertible = matches!(shape, Shape::Say | Shape::SayThat) && !participle;
         if let Some((subject, attr_start)) = find_subject(a, i, phrase_end, participle, invertible) {
+            // `X is the leader who ignites and calls for ...`: a verb of judging coordinated with
+            // a verb that is not speech describes the subject; it reports no statement.
+            if shape == Shape::Object && !participle && subject == Subject::Inherit && cues.is_empty() {
+                i += 1;
+                continue;
+            }
             let attr_end = match &subject {
                 Subject::Mentions(ms) if attr_start >= i => ms
                     .last()
@@ -254,13 +293,28 @@ fn excluded_collocation(a: &SentenceAnalysis, verb: usize, phrase_end: usize) ->
     let next = a.word(phrase_end);
     // `He is said to be ill`: a passive report, not the subject speaking.
     if next == "to"
+        && !w.ends_with("ing")
         && verb > 0
         && matches!(a.word(verb - 1), "is" | "was" | "are" | "were" | "been" | "being")
     {
         return true;
     }
+    // `Trump was criticized for ...`: the subject is spoken about, not speaking.
+    let passive = verb > 0
+        && matches!(
+            a.word(verb - 1),
+            "is" | "was" | "are" | "were" | "be" | "been" | "being" | "get" | "got"
+        );
+    if passive && cue_verb(w).is_some_and(|(shape, _)| shape == Shape::Object) {
+        return true;
+    }
     match w {
         "charged" | "charges" => next == "with",
+        "called" | "calls" | "calling" => {
+            matches!(next, "off" | "up" | "in" | "back" | "it" | "him" | "her")
+                && a.word(phrase_end + 1) != "a"
+                || next == "into"
+        }
         "claimed" | "claims" | "claiming" => {
             matches!(next, "responsibility" | "credit" | "the" | "lives" | "victory")
                 || a.word(phrase_end + 1) == "lives"
@@ -269,6 +323,37 @@ fn excluded_collocation(a: &SentenceAnalysis, verb: usize, phrase_end: usize) ->
         "states" | "stated" => next == "of",
         _ => false,
     }
+}
+
+/// `Anna Berger: evidence won't change our minds`: a sentence that opens with a person's name
+/// and a colon (headline style) attributes what follows the colon to them.
+fn colon_headline(a: &SentenceAnalysis) -> Option<Cue> {
+    let m = a.mention_starting_at(0)?;
+    let mention = a.mentions[m];
+    let colon = mention.last + 1;
+    let names_someone = match mention.kind {
+        MentionKind::Name { name_from, .. } => mention.last > name_from,
+        MentionKind::Known { role, .. } => !role,
+        _ => false,
+    };
+    if !names_someone
+        || !a.is_punct(colon, ':')
+        || !a.is_word(colon + 1) && !matches!(a.toks.get(colon + 1).map(|t| t.kind), Some(TokKind::Quote(_)))
+    {
+        return None;
+    }
+    Some(Cue {
+        verb: colon,
+        phrase_end: colon + 1,
+        cue_last: colon,
+        shape: Shape::Say,
+        subject: Subject::Mentions(vec![m]),
+        attr_start: 0,
+        attr_end: colon + 1,
+        content: None,
+        content_before: false,
+        speakers: Vec::new(),
+    })
 }
 
 /// `according to X`: the source is the mention (or noun phrase) after `to`.
@@ -384,7 +469,7 @@ fn clause_start(a: &SentenceAnalysis, cue: &Cue) -> Option<(usize, usize)> {
             None
         }
         Shape::Intent => (w == "to").then(|| (i + 1, i)),
-        Shape::PointTo | Shape::Describe | Shape::Phrase => Some((i, cue.phrase_end - 1)),
+        Shape::PointTo | Shape::Describe | Shape::Phrase | Shape::Object => Some((i, cue.phrase_end - 1)),
         Shape::According => None,
         Shape::Say | Shape::SayThat => {
             let verb = a.word(cue.verb);

@@ -73,6 +73,11 @@ impl Kind {
     pub const PLACE: Kind = Kind(1 << 26);
     /// News outlets, agencies, pollsters and platforms (`Politico reported`), likewise.
     pub const MEDIA: Kind = Kind(1 << 27);
+    /// First words of place names (`New Hampshire`, `El Paso`, `San Jose`).
+    pub const PLACE_PREFIX: Kind = Kind(1 << 28);
+    /// Plural nouns for groups of people, capitalised at a sentence's start (`Officials said`):
+    /// never one new person.
+    pub const GROUP: Kind = Kind(1 << 29);
 }
 
 const fn or(kinds: &[Kind]) -> u32 {
@@ -170,7 +175,8 @@ const LISTS: &[(&str, u32)] = &[
          over between among against despite although though because where what who which why \
          how there here all some many most several every each no not according asked last next \
          first likewise moreover instead indeed thus nonetheless nevertheless speaking sitting \
-         addressing citing unlike like dear mind read share watch",
+         addressing citing unlike like dear mind read share watch one two three four five six \
+         another now",
         or(&[Kind::STOPWORD]),
     ),
     (
@@ -245,7 +251,8 @@ const LISTS: &[(&str, u32)] = &[
         or(&[Kind::AFTER_INVERTED]),
     ),
     (
-        "and but while whereas as although though so yet with by or when because however",
+        "and but while whereas as although though so yet with by or when because however what \
+         in",
         or(&[Kind::CLAUSE_TAIL]),
     ),
     ("whether if why how what when", or(&[Kind::QUESTION])),
@@ -263,8 +270,23 @@ const LISTS: &[(&str, u32)] = &[
          tokyo seoul pyongyang havana ottawa canberra rome madrid geneva vienna doha beirut \
          jerusalem aleppo raqqa mosul tripoli chicago boston philadelphia atlanta houston dallas \
          miami denver seattle detroit cleveland baltimore vegas angeles francisco orleans \
-         brooklyn manhattan westminster downing whitehall brussels strasbourg",
+         brooklyn manhattan westminster downing whitehall brussels strasbourg hampshire island \
+         angeles paso jose antonio diego beach springs city",
         or(&[Kind::PLACE]),
+    ),
+    (
+        "officials analysts experts critics aides advisers advisors supporters opponents sources \
+         lawmakers legislators residents witnesses protesters observers economists voters \
+         scientists researchers diplomats investigators prosecutors authorities activists \
+         organizers organisers staffers strategists pollsters commentators others many some \
+         several most both people americans residents parents students workers members \
+         delegates donors insiders aides allies rivals insurgents rebels militants troops \
+         police doctors teachers",
+        or(&[Kind::GROUP]),
+    ),
+    (
+        "new north south east west san santa los las el st saint fort port lake mount palm",
+        or(&[Kind::PLACE_PREFIX]),
     ),
     (
         "cnn fox msnbc nbc abc cbs npr pbs bbc reuters ap afp bloomberg politico axios breitbart \
@@ -340,6 +362,9 @@ pub enum Shape {
     Describe,
     /// `promised`, `vowed`, `pledged` + (`to` | `that`).
     Intent,
+    /// `accused`, `criticized`, `praised`, `called` + object ...: the clause (object and what is
+    /// said of it) starts right after the verb.
+    Object,
     /// `according to` + source.
     According,
     /// A fixed phrase ending in a link word (`set out his case ... for`, `reaffirmed ... view
@@ -387,6 +412,20 @@ const CUE_VERBS: &[(&str, Shape, bool)] = &[
         false,
     ),
     ("promising vowing pledging threatening", Shape::Intent, true),
+    (
+        "accused accuses criticized criticised criticizes criticises praised praises blamed blames \
+         called calls compared compares deplored deplores condemned condemns denounced denounces \
+         hailed hails welcomed welcomes",
+        Shape::Object,
+        false,
+    ),
+    (
+        "accusing criticizing criticising praising blaming calling comparing deploring condemning \
+         denouncing hailing welcoming",
+        Shape::Object,
+        true,
+    ),
+    ("signalled signaled signals", Shape::SayThat, false),
 ];
 
 /// How a speech verb behaves: its shape and whether it is a participle; `None` for other words.

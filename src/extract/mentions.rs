@@ -3,7 +3,7 @@
 //! former Florida governor`). Mentions are found once per sentence, in text order and without
 //! overlap; deciding who each one is belongs to the cast module.
 
-use super::lexicon::{is, is_nationality, is_nationality_adjective, Kind};
+use super::lexicon::{self, is, is_nationality, is_nationality_adjective, Kind};
 use super::quotes::Quote;
 use super::speakers::{Gender, SpeakerIndex};
 use super::tokens::{is_dotted, tokenize, TokKind, Token};
@@ -88,6 +88,17 @@ impl SentenceAnalysis {
         }
     }
 
+    /// Whether the sentence is written in title case (a headline: `Rubio Still Believes Trump
+    /// Can't Be Trusted`), where a capital says nothing about a name.
+    pub fn title_case(&self) -> bool {
+        let long: Vec<&Token> = self
+            .toks
+            .iter()
+            .filter(|t| t.kind == TokKind::Word && t.end - t.start >= 4)
+            .collect();
+        long.len() >= 4 && long.iter().filter(|t| t.cap).count() * 10 >= long.len() * 7
+    }
+
     /// Whether token `i` is a word (not punctuation, possessive or quote).
     pub fn is_word(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == TokKind::Word)
@@ -150,6 +161,15 @@ impl SentenceAnalysis {
                     continue;
                 }
                 let mut first = first;
+                // `Mrs. Clinton` is not the table's Mr Clinton: leave it to be read as a name.
+                let gender = index.speaker(speaker).and_then(|s| s.gender);
+                if !role
+                    && first > 0
+                    && honorific_gender(self.word(first - 1))
+                        .is_some_and(|g| Some(g) != gender && gender.is_some())
+                {
+                    continue;
+                }
                 // Take in titles written before a name alias: `Italian Prime Minister` + `Renzi`.
                 if !role {
                     while first > 0
@@ -250,6 +270,9 @@ impl SentenceAnalysis {
     }
 
     fn continues_name_run(&self, i: usize) -> bool {
+        if lexicon::cue_verb(self.word(i)).is_some() {
+            return false; // `Anna Berger Says Russia ...` (a title-case headline)
+        }
         if self.is_name_token(i) {
             return true;
         }
@@ -279,7 +302,9 @@ impl SentenceAnalysis {
             .rev()
             .find(|&k| is_descriptor(self.word(k)))
             .map_or(a, |k| k + 1);
-        if name_from > last || (is(self.word(name_from), Kind::PARTICLE) && !self.toks[name_from].cap) {
+        if name_from > last
+            || (is(self.word(name_from), Kind::PARTICLE) && !self.toks[name_from].cap && name_from == last)
+        {
             return None;
         }
         let titled = (a..name_from).any(|k| {
@@ -311,7 +336,13 @@ impl SentenceAnalysis {
                 break;
             }
             let t = &self.toks[j];
-            if is(w, Kind::ROLE_QUALIFIER) || is_nationality(w) || is_dotted(w) || (t.cap && t.has_lower) {
+            let acronym = t.has_upper && !t.has_lower && t.end - t.start <= 4;
+            if is(w, Kind::ROLE_QUALIFIER)
+                || is_nationality(w)
+                || is_dotted(w)
+                || (t.cap && t.has_lower)
+                || acronym
+            {
                 quals += 1;
                 j += 1;
             } else {
@@ -330,5 +361,14 @@ impl SentenceAnalysis {
         }
         // `the Russian President Vladimir Putin` is a name with its title, not a role.
         (!self.is_name_token(last + 1)).then_some(last)
+    }
+}
+
+/// The gender an honorific gives (`Mrs`, `Ms`, `Miss` or `Mr`), if any.
+pub fn honorific_gender(word: &str) -> Option<Gender> {
+    match word.trim_end_matches('.') {
+        "mrs" | "ms" | "miss" | "madam" | "mme" => Some(Gender::Female),
+        "mr" | "m" => Some(Gender::Male),
+        _ => None,
     }
 }

@@ -31,6 +31,8 @@ pub mod evaluate;
 pub mod gold;
 mod lexicon;
 mod mentions;
+#[cfg(test)]
+mod misses;
 mod quotes;
 mod speakers;
 mod statement;

@@ -96,6 +96,23 @@ impl<'a> Segmenter<'a> {
         self.pos = end;
         let next_opens = next_starts_with_mark(self.text, end, self.single_marks);
         let mut quotes = pair_quotes(self.text, start, end, self.single_marks, next_opens);
+        if !self.single_marks {
+            // Single marks may quote speech in an article that uses double ones elsewhere
+            // ('Well, in principle...'), outside any double-marked quote, three words or more.
+            let singles = pair_quotes(self.text, start, end, true, false);
+            let before = quotes.len();
+            for q in singles {
+                let inside_double = quotes[..before]
+                    .iter()
+                    .any(|d| q.open < d.close && d.open < q.close);
+                if !inside_double && q.word_count(self.text) >= 3 && !q.runs_on {
+                    quotes.push(q);
+                }
+            }
+            if quotes.len() > before {
+                quotes.sort_by_key(|q| q.open);
+            }
+        }
         if self.previous_runs_on {
             if let Some(first) = quotes.first_mut() {
                 if first.open == start {

@@ -40,6 +40,16 @@ pub fn find_subject(
         j -= 1;
         skipped += 1;
     }
+    // `this morning`, `last week`, `on Tuesday` (several may follow each other).
+    while j >= 2
+        && skipped < 6
+        && a.is_word(j - 1)
+        && (is(a.word(j - 1), Kind::TIME_NOUN) || is(a.word(j - 1), Kind::WEEKDAY_MONTH))
+        && matches!(a.word(j - 2), "this" | "last" | "next" | "on" | "early" | "late")
+    {
+        j -= 2;
+        skipped += 1;
+    }
     if j == 0 {
         return inverted(a, phrase_end, invertible).map(|s| (s, verb));
     }
@@ -54,6 +64,18 @@ pub fn find_subject(
                 return Some((s, verb));
             }
             Some(parenthetical(a, before, verb))
+        }
+        TokKind::Punct('—' | '–') if !participle => {
+            // `Mr Smith — who is desperate to win — said`: the subject is before the opening dash.
+            let dash = tok.kind;
+            let lo = before.saturating_sub(40);
+            match (lo..before).rev().find(|&k| a.toks[k].kind == dash) {
+                Some(open) if open > 0 && a.is_word(open - 1) => subject_ending_at(a, open - 1, verb, false),
+                _ => Some((
+                    inverted(a, phrase_end, invertible).unwrap_or(Subject::Missing),
+                    verb,
+                )),
+            }
         }
         TokKind::Quote(_) | TokKind::Punct(_) => {
             if participle {
@@ -149,6 +171,14 @@ fn noun_subject_ending_at(
         }
         "and" | "but" | "or" => Some((Subject::Inherit, verb)),
         "by" if participle => Some((Subject::Inherit, at)),
+        "as" if participle
+            && a.mention_ending_at(at.wrapping_sub(1))
+                .is_some_and(|m| quoted_before(a, a.mentions[m].first)) =>
+        {
+            // `the agency quoted spokesman Karim Haddad as saying`: the one quoted speaks.
+            let m = a.mention_ending_at(at - 1)?;
+            Some((Subject::Mentions(vec![m]), a.mentions[m].first))
+        }
         "as" if participle && at >= 2 && a.word(at - 1) == "quoted" => {
             let mut k = at - 1;
             if k >= 1 && matches!(a.word(k - 1), "was" | "were" | "is" | "been") {
@@ -231,7 +261,19 @@ fn inverted(a: &SentenceAnalysis, phrase_end: usize, invertible: bool) -> Option
     if !invertible {
         return None;
     }
-    let m = a.mention_starting_at(phrase_end)?;
+    // `says UN envoy van Dijk`: office words before the name.
+    let mut at = phrase_end;
+    while at < phrase_end + 3
+        && a.mention_starting_at(at).is_none()
+        && a.is_word(at)
+        && (is(a.word(at), Kind::ROLE_HEAD)
+            || is(a.word(at), Kind::TITLE)
+            || is(a.word(at), Kind::PARTICLE) && a.mention_starting_at(at + 1).is_some()
+            || a.toks[at].end - a.toks[at].start <= 3 && !a.toks[at].has_lower)
+    {
+        at += 1;
+    }
+    let m = a.mention_starting_at(at)?;
     if matches!(a.mentions[m].kind, MentionKind::Pronoun(_)) {
         return None; // `said he` is rare; `said he would` is a clause
     }
@@ -314,4 +356,13 @@ pub fn sentence_subject(a: &SentenceAnalysis, before: usize) -> Option<Vec<usize
         return Some(group);
     }
     None
+}
+
+/// Whether `quoted` comes just before token `first`, over at most four lowercase words of an
+/// office (`quoted foreign ministry spokesman Karim Haddad as saying`).
+fn quoted_before(a: &SentenceAnalysis, first: usize) -> bool {
+    (first.saturating_sub(5)..first)
+        .rev()
+        .take_while(|&k| a.is_word(k) && !a.toks[k].cap)
+        .any(|k| a.word(k) == "quoted")
 }
