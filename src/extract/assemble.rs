@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::cast::{Entities, Who};
 use super::cues::{self, Cue, DirectOrFragment};
-use super::lexicon::{is, Kind};
+use super::lexicon::{is, Kind, Shape};
 use super::mentions::SentenceAnalysis;
 use super::quotes::{Quote, Segmenter};
 use super::speakers::SpeakerIndex;
@@ -26,9 +26,24 @@ pub fn statements(article: &str, speakers: &SpeakerIndex) -> Vec<Statement> {
     let mut analysis = SentenceAnalysis::default();
     let mut segmenter = Segmenter::new(article);
     let mut carried: Option<Attribution> = None;
+    let mut last_speaker: Option<Attribution> = None;
     while let Some(paragraph) = segmenter.next_paragraph() {
+        // A paragraph that is one quote and nothing else goes on with the speaker who ended the
+        // paragraph before (`"...," he said.` / `"And Mexico will pay for the wall!"`).
+        let only_a_quote = match paragraph.quotes.as_slice() {
+            [q] => {
+                q.open == paragraph.start
+                    && article[q.close.min(paragraph.end)..paragraph.end]
+                        .chars()
+                        .all(|c| c.is_whitespace() || ".,!?".contains(c))
+            }
+            _ => false,
+        };
+        let continued = carried
+            .take()
+            .or_else(|| only_a_quote.then(|| last_speaker.take()).flatten());
         let mut state = ParagraphState {
-            continued: carried.take(),
+            continued,
             start: paragraph.start,
             ..ParagraphState::default()
         };
@@ -46,6 +61,7 @@ pub fn statements(article: &str, speakers: &SpeakerIndex) -> Vec<Statement> {
             sentence.run(&mut state);
         }
         carried = state.runs_on.take();
+        last_speaker = state.previous.take().filter(|att| att.saying);
     }
     out
 }
@@ -74,6 +90,9 @@ struct ParagraphState {
 struct Attribution {
     who: Vec<Who>,
     cue: (usize, usize),
+    /// The cue is a plain verb of saying (`said`, `told`, `asked`), not a phrase or a verb of
+    /// judging: only such a speaker goes on into a following quote-only paragraph.
+    saying: bool,
 }
 
 impl Attribution {
@@ -362,6 +381,7 @@ impl SentenceRun<'_, '_> {
 
     fn attribution_of(&self, c: &Cue) -> Attribution {
         Attribution {
+            saying: matches!(c.shape, Shape::Say | Shape::SayThat | Shape::Tell),
             who: c.speakers.clone(),
             cue: self.a.span(c.verb, c.cue_last),
         }
@@ -405,6 +425,9 @@ impl SentenceRun<'_, '_> {
         let Some(text) = self.text.get(span.0..span.1) else {
             return false;
         };
+        if kind == StatementKind::Direct && names_a_title(text) {
+            return false;
+        }
         let cue = attribution.map_or("", |att| slice(self.text, att.cue));
         let none = [Who {
             entity: None,
@@ -430,6 +453,25 @@ impl SentenceRun<'_, '_> {
         }
         true
     }
+}
+
+/// Whether quoted words are a title or a date, not speech: one word (`reporter,`), a date
+/// (`February 10, 2016`), or a few words in title case (`This Week,`, `Face the Nation`).
+fn names_a_title(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let date = words.len() <= 3
+        && words
+            .iter()
+            .any(|w| is(&crate::text::fold(w), Kind::WEEKDAY_MONTH))
+        && words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()));
+    let long: Vec<&&str> = words.iter().filter(|w| w.chars().count() >= 4).collect();
+    let title =
+        words.len() <= 6 && !long.is_empty() && long.iter().all(|w| w.starts_with(char::is_uppercase));
+    words.len() < 2 || date || title
 }
 
 fn slice(text: &str, span: (usize, usize)) -> &str {
@@ -461,6 +503,14 @@ fn quotes_before_attributions(
                 a.toks.get(k).map(|t| t.kind),
                 Some(TokKind::Punct(',' | '.' | '!' | '?' | '—' | '–'))
             )
+        {
+            k += 1;
+        }
+        // `"..." US Senator Jeff Sessions said`: an acronym before the attribution.
+        if !cue_at.contains_key(&k)
+            && a.is_word(k)
+            && !a.toks[k].has_lower
+            && a.toks[k].end - a.toks[k].start <= 4
         {
             k += 1;
         }

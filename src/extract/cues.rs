@@ -255,13 +255,20 @@ pub fn find_cues(a: &SentenceAnalysis) -> Vec<Cue> {
             // unless it attributes a quote or ends the clause (`"...," he replied.`).
             if shape == Shape::SayThat && attr_end == phrase_end {
                 let next = skip_time(a, phrase_end);
-                let attributes = match a.toks.get(next).map(|t| t.kind) {
-                    None | Some(TokKind::Punct(_)) | Some(TokKind::Quote(_)) => true,
-                    Some(TokKind::Word) => {
-                        that_within(a, next, 10).is_some() || is(a.word(next), Kind::QUESTION)
-                    }
-                    Some(TokKind::Possessive) => false,
-                };
+                // `"...?" Clinton asks as ...`: a quote just before the attribution.
+                let mut before = attr_start.min(i);
+                while before > 0 && matches!(a.toks[before - 1].kind, TokKind::Punct(',' | '?' | '!' | '.')) {
+                    before -= 1;
+                }
+                let after_quote = before > 0 && matches!(a.toks[before - 1].kind, TokKind::Quote(_));
+                let attributes = after_quote
+                    || match a.toks.get(next).map(|t| t.kind) {
+                        None | Some(TokKind::Punct(_)) | Some(TokKind::Quote(_)) => true,
+                        Some(TokKind::Word) => {
+                            that_within(a, next, 10).is_some() || is(a.word(next), Kind::QUESTION)
+                        }
+                        Some(TokKind::Possessive) => false,
+                    };
                 if !attributes {
                     i += 1;
                     continue;
@@ -489,9 +496,32 @@ fn clause_start(a: &SentenceAnalysis, cue: &Cue) -> Option<(usize, usize)> {
                 return Some((skip_comma(a, that + 1), that));
             }
             i = skip_comma(a, i);
+            // Without `that`, what follows must be a clause (`said the talks failed`), not an
+            // object (`conceded the race to Clinton`, `claimed a victory in Iowa`).
+            if !matches!(a.toks.get(i).map(|t| t.kind), Some(TokKind::Quote(_)))
+                && !a.title_case()
+                && !has_finite_verb(a, i, i + 12)
+            {
+                return None;
+            }
             Some((i, cue.phrase_end - 1))
         }
     }
+}
+
+/// Whether tokens `[from, to)` hold a word that looks like a finite verb: an auxiliary or modal,
+/// a negation, or a past or third-person form (`failed`, `wants`) after the first word.
+fn has_finite_verb(a: &SentenceAnalysis, from: usize, to: usize) -> bool {
+    (from..to.min(a.toks.len())).any(|k| {
+        let w = a.word(k);
+        a.is_word(k)
+            && !a.toks[k].cap
+            && (is(w, Kind::VERBISH)
+                || w.ends_with("n't")
+                || k > from
+                    && w.len() > 3
+                    && (w.ends_with("ed") || w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us")))
+    }) || (from..to.min(a.toks.len())).any(|k| matches!(a.toks[k].kind, TokKind::Quote(_)))
 }
 
 fn skip_comma(a: &SentenceAnalysis, i: usize) -> usize {

@@ -222,7 +222,7 @@ impl SentenceAnalysis {
                     continue;
                 }
             }
-            if self.is_name_token(i) {
+            if self.is_name_token(i) && lexicon::cue_verb(w).is_none() {
                 let mut j = i;
                 while j + 1 < n && !covered[j + 1] && self.continues_name_run(j + 1) {
                     j += 1;
@@ -265,6 +265,9 @@ impl SentenceAnalysis {
         if is_dotted(w) && t.has_upper {
             return true; // U.S.
         }
+        if t.cap && w.len() == 2 && w.ends_with('.') {
+            return true; // an initial: `B.` in `Alan B. Krueger`
+        }
         // al-Assad, el-Sisi
         (w.starts_with("al-") || w.starts_with("el-")) && t.has_upper
     }
@@ -302,6 +305,10 @@ impl SentenceAnalysis {
             .rev()
             .find(|&k| is_descriptor(self.word(k)))
             .map_or(a, |k| k + 1);
+        let mut name_from = name_from;
+        if name_from > last && last > a && honorific_gender(self.word(last - 1)).is_some() {
+            name_from = last; // `Mr. Prince`, `Ms. Major`
+        }
         if name_from > last
             || (is(self.word(name_from), Kind::PARTICLE) && !self.toks[name_from].cap && name_from == last)
         {

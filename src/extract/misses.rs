@@ -283,3 +283,32 @@ fn two_cues_are_two_statements() {
         ]
     );
 }
+
+#[test]
+fn quote_only_paragraph_goes_on_with_the_speaker_before() {
+    // PolNeAR misses: a paragraph that is nothing but a quote, after `"...," he said.`
+    let text = "\"We will build a wall,\" Anna Berger said.\n\n\"And they will pay for it.\"";
+    assert_eq!(
+        run(text, &none()),
+        [
+            st(Some("Anna Berger"), Direct, "We will build a wall,"),
+            st(Some("Anna Berger"), Direct, "And they will pay for it."),
+        ]
+    );
+}
+
+#[test]
+fn initials_inside_an_inverted_speaker() {
+    // PolNeAR misses: `said Alan B. Krueger, a professor` lost the speaker at the initial.
+    let text = "''The economy has changed,'' said Alan B. Krueger, a professor of economics.";
+    assert_eq!(
+        run(text, &none()),
+        [st(Some("Alan B. Krueger"), Direct, "The economy has changed,")]
+    );
+}
+
+#[test]
+fn show_titles_and_dates_in_quotes_are_not_statements() {
+    let text = "\"This Week,\" Anna Berger said. \"February 10, 2016,\" Anna Berger wrote.";
+    assert_eq!(run(text, &none()), []);
+}

@@ -262,13 +262,17 @@ fn inverted(a: &SentenceAnalysis, phrase_end: usize, invertible: bool) -> Option
         return None;
     }
     // `says UN envoy van Dijk`: office words before the name.
+    // `said former tech executive Carly Fiorina`: lowercase words of an office before the name.
     let mut at = phrase_end;
-    while at < phrase_end + 3
+    while at < phrase_end + 4
         && a.mention_starting_at(at).is_none()
         && a.is_word(at)
+        && !is(a.word(at), Kind::BLOCKS_VERB)
+        && !is(a.word(at), Kind::CLAUSE_LINK)
         && (is(a.word(at), Kind::ROLE_HEAD)
             || is(a.word(at), Kind::TITLE)
             || is(a.word(at), Kind::PARTICLE) && a.mention_starting_at(at + 1).is_some()
+            || !a.toks[at].has_upper
             || a.toks[at].end - a.toks[at].start <= 3 && !a.toks[at].has_lower)
     {
         at += 1;

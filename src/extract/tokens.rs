@@ -128,7 +128,13 @@ pub fn tokenize(
         // Keep the final stop of dotted abbreviations (U.S.) and of titles (Mr., Gen.).
         if text[word_end..end].starts_with('.') {
             let word = &text[pos..word_end];
-            if is_dotted(word) || lexicon::is(&word.to_ascii_lowercase(), Kind::KEEPS_DOT) {
+            // An initial inside a name: `Alan B. Krueger`.
+            let mut letters = word.chars();
+            let initial = letters.next().is_some_and(char::is_uppercase)
+                && letters.next().is_none()
+                && text[word_end + 1..end].starts_with(' ')
+                && text[word_end + 2..end].starts_with(char::is_uppercase);
+            if is_dotted(word) || initial || lexicon::is(&word.to_ascii_lowercase(), Kind::KEEPS_DOT) {
                 word_end += 1;
             }
         }
