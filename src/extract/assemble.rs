@@ -18,10 +18,12 @@ use super::statement::{Statement, StatementKind};
 use super::subject::{sentence_subject, Subject};
 use super::tokens::TokKind;
 
-/// The statements of `article`, in text order, attributed with `speakers` (see
-/// [`super::extract_statements`]).
-pub fn statements(article: &str, speakers: &SpeakerIndex) -> Vec<Statement> {
-    let mut out = Vec::new();
+/// Hands the statements of `article` to `sink`, in text order, attributed with `speakers` (see
+/// [`super::extract_statements_with`]). Statements are held back only while a later sentence
+/// may still credit them (`"A." Smith said.`), so memory does not grow with the article's
+/// statements.
+pub fn statements_with(article: &str, speakers: &SpeakerIndex, sink: &mut dyn FnMut(Statement)) {
+    let mut out: Vec<Statement> = Vec::new();
     let mut entities = Entities::new(speakers);
     let mut analysis = SentenceAnalysis::default();
     let mut segmenter = Segmenter::new(article);
@@ -59,11 +61,16 @@ pub fn statements(article: &str, speakers: &SpeakerIndex) -> Vec<Statement> {
                 last_quote: None,
             };
             sentence.run(&mut state);
+            // What no later sentence can change any more goes out.
+            let waiting_from = state.pending.iter().map(|p| p.0).min().unwrap_or(usize::MAX);
+            let done = out.partition_point(|st| st.start < waiting_from);
+            out.drain(..done).for_each(&mut *sink);
         }
         carried = state.runs_on.take();
         last_speaker = state.previous.take().filter(|att| att.saying);
+        out.drain(..).for_each(&mut *sink);
     }
-    out
+    out.into_iter().for_each(sink);
 }
 
 /// What one sentence leaves to the next sentences of its paragraph.

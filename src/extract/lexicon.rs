@@ -8,7 +8,34 @@
 //! lists are compiled once into one map from word to kind bits, so a lookup costs one hash.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// FNV-1a: word lookups hash a few bytes each, many times per sentence, where SipHash's setup
+/// costs more than the lookup (the lists are fixed, so flooding is no concern).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map from list words, hashed with FNV-1a.
+type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
 
 /// A kind of word (a bit set: a word may have several).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,10 +354,10 @@ const LISTS: &[(&str, u32)] = &[
     ),
 ];
 
-fn lexicon() -> &'static HashMap<&'static str, u32> {
-    static LEXICON: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
+fn lexicon() -> &'static WordMap<u32> {
+    static LEXICON: OnceLock<WordMap<u32>> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut map: HashMap<&'static str, u32> = HashMap::new();
+        let mut map: WordMap<u32> = WordMap::default();
         for &(words, kinds) in LISTS {
             for w in words.split_whitespace() {
                 *map.entry(w).or_default() |= kinds;
@@ -430,10 +457,10 @@ const CUE_VERBS: &[(&str, Shape, bool)] = &[
 
 /// How a speech verb behaves: its shape and whether it is a participle; `None` for other words.
 pub fn cue_verb(word: &str) -> Option<(Shape, bool)> {
-    static VERBS: OnceLock<HashMap<&'static str, (Shape, bool)>> = OnceLock::new();
+    static VERBS: OnceLock<WordMap<(Shape, bool)>> = OnceLock::new();
     VERBS
         .get_or_init(|| {
-            let mut map = HashMap::new();
+            let mut map = WordMap::default();
             for &(words, shape, participle) in CUE_VERBS {
                 for w in words.split_whitespace() {
                     map.entry(w).or_insert((shape, participle));

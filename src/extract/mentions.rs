@@ -61,6 +61,7 @@ pub struct SentenceAnalysis {
     pub mentions: Vec<Mention>,
     starts_at: Vec<u32>,
     ends_at: Vec<u32>,
+    title_case: bool,
 }
 
 impl SentenceAnalysis {
@@ -69,6 +70,12 @@ impl SentenceAnalysis {
         self.start = start;
         self.end = end;
         tokenize(text, start, end, quotes, &mut self.toks, &mut self.folded);
+        let long = self
+            .toks
+            .iter()
+            .filter(|t| t.kind == TokKind::Word && t.end - t.start >= 4);
+        let (words, capitalised) = long.fold((0, 0), |(n, c), t| (n + 1, c + usize::from(t.cap)));
+        self.title_case = words >= 4 && capitalised * 10 >= words * 7;
         self.find_mentions(index);
     }
 
@@ -91,12 +98,7 @@ impl SentenceAnalysis {
     /// Whether the sentence is written in title case (a headline: `Rubio Still Believes Trump
     /// Can't Be Trusted`), where a capital says nothing about a name.
     pub fn title_case(&self) -> bool {
-        let long: Vec<&Token> = self
-            .toks
-            .iter()
-            .filter(|t| t.kind == TokKind::Word && t.end - t.start >= 4)
-            .collect();
-        long.len() >= 4 && long.iter().filter(|t| t.cap).count() * 10 >= long.len() * 7
+        self.title_case
     }
 
     /// Whether token `i` is a word (not punctuation, possessive or quote).

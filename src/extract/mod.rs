@@ -47,7 +47,16 @@ pub use statement::{ParseKindError, Statement, StatementKind, MAX_STATEMENT_BYTE
 ///
 /// Never panics, whatever the input; see the module documentation for the rules.
 pub fn extract_statements(article: &str, speakers: &SpeakerIndex) -> Vec<Statement> {
-    assemble::statements(article, speakers)
+    let mut out = Vec::new();
+    assemble::statements_with(article, speakers, &mut |s| out.push(s));
+    out
+}
+
+/// Like [`extract_statements`], handing each statement to `sink` as soon as it is final, in the
+/// same order: for articles too large to hold all their statements (working memory stays near
+/// the size of the article's quotes and sentences, not of its statements).
+pub fn extract_statements_with(article: &str, speakers: &SpeakerIndex, mut sink: impl FnMut(Statement)) {
+    assemble::statements_with(article, speakers, &mut sink);
 }
 
 #[cfg(test)]
