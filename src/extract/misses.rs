@@ -1,23 +1,9 @@
 //! Regression tests for the extraction misses listed in issue 15, one per miss, named after it
 //! (names of people changed as in the issue).
 
-use super::{extract_statements, SpeakerIndex, StatementKind};
+use super::tests::{run, st};
+use super::{SpeakerIndex, StatementKind};
 use StatementKind::{Direct, Reported};
-
-/// (speaker, kind, text) of every statement, checking that offsets slice the text.
-fn run(text: &str, index: &SpeakerIndex) -> Vec<(Option<String>, StatementKind, String)> {
-    extract_statements(text, index)
-        .into_iter()
-        .map(|s| {
-            assert_eq!(&text[s.start..s.end], s.text);
-            (s.speaker, s.kind, s.text)
-        })
-        .collect()
-}
-
-fn st(speaker: Option<&str>, kind: StatementKind, text: &str) -> (Option<String>, StatementKind, String) {
-    (speaker.map(str::to_string), kind, text.to_string())
-}
 
 fn none() -> SpeakerIndex {
     SpeakerIndex::empty()

@@ -72,8 +72,8 @@ mod tests {
         SpeakerIndex::from_csv(TABLE.as_bytes(), "test.csv").expect("test table")
     }
 
-    /// (speaker, kind, text) of every statement.
-    fn run(text: &str, index: &SpeakerIndex) -> Vec<(Option<String>, StatementKind, String)> {
+    /// (speaker, kind, text) of every statement, checking that offsets slice the text.
+    pub(super) fn run(text: &str, index: &SpeakerIndex) -> Vec<(Option<String>, StatementKind, String)> {
         extract_statements(text, index)
             .into_iter()
             .map(|s| {
@@ -83,7 +83,12 @@ mod tests {
             .collect()
     }
 
-    fn st(speaker: Option<&str>, kind: StatementKind, text: &str) -> (Option<String>, StatementKind, String) {
+    /// A statement as [`run`] gives it.
+    pub(super) fn st(
+        speaker: Option<&str>,
+        kind: StatementKind,
+        text: &str,
+    ) -> (Option<String>, StatementKind, String) {
         (speaker.map(str::to_string), kind, text.to_string())
     }
 
